@@ -1,0 +1,2 @@
+// Placeholder while the CLI is written.
+int main() { return 0; }
