@@ -1,0 +1,97 @@
+#pragma once
+/// \file
+/// Finding a KPI's column in a header: by the name the user gave, or by the
+/// usual names exports use (`nps`, `likelihood to recommend`, `customer_id`).
+/// Matching ignores case, surrounding spaces, and the difference between
+/// `_`, `-` and a space, since exports spell the same name every way.
+
+#include <cstddef>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cxkpi::io {
+
+/// Lower case, `_`/`-`/`.` as spaces, runs of spaces folded, trimmed; a
+/// UTF-8 BOM removed. `Customer_ID ` → `customer id`.
+inline std::string normalize_column_name(std::string_view name) {
+  if (name.starts_with("\xEF\xBB\xBF")) name.remove_prefix(3);
+  std::string out;
+  out.reserve(name.size());
+  for (char c : name) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c == '_' || c == '-' || c == '.' || c == '\t' || c == '\r' || c == '\n') c = ' ';
+    if (c == ' ' && (out.empty() || out.back() == ' ')) continue;
+    out += c;
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
+/// The index of the first column named `name` (normalised comparison).
+inline std::optional<std::size_t> find_column(const std::vector<std::string>& header, std::string_view name) {
+  const std::string wanted = normalize_column_name(name);
+  for (std::size_t i = 0; i < header.size(); ++i)
+    if (normalize_column_name(header[i]) == wanted) return i;
+  return std::nullopt;
+}
+
+/// How to recognise one kind of column: whole names first, then words a
+/// longer header (a question text) may contain.
+struct column_hints {
+  std::span<const std::string_view> names;     ///< normalised whole names, best first
+  std::span<const std::string_view> keywords;  ///< normalised substrings
+};
+
+/// A column picked automatically, and why, for `--verbose`.
+struct column_match {
+  std::size_t index = 0;
+  std::string reason;  ///< `named "nps"` or `header contains "recommend"`
+};
+
+/// The first column whose name is one of `hints.names` (in the order of the
+/// hints), else the first whose name contains a keyword; nothing if none.
+inline std::optional<column_match> detect_column(const std::vector<std::string>& header, const column_hints& hints) {
+  std::vector<std::string> normalized;
+  normalized.reserve(header.size());
+  for (const std::string& h : header) normalized.push_back(normalize_column_name(h));
+  for (std::string_view name : hints.names)
+    for (std::size_t i = 0; i < normalized.size(); ++i)
+      if (normalized[i] == name) return column_match{i, "named \"" + header[i] + "\""};
+  for (std::string_view word : hints.keywords)
+    for (std::size_t i = 0; i < normalized.size(); ++i)
+      if (normalized[i].find(word) != std::string::npos)
+        return column_match{i, "header \"" + header[i] + "\" contains \"" + std::string(word) + "\""};
+  return std::nullopt;
+}
+
+/// Usual names of the columns cxkpi looks for.
+namespace usual_columns {
+inline constexpr std::string_view nps_names[] = {"nps", "nps score", "ltr", "likelihood to recommend",
+                                                 "recommend", "score"};
+inline constexpr std::string_view nps_keywords[] = {"recommend", "nps"};
+inline constexpr std::string_view csat_names[] = {"csat", "csat score", "satisfaction", "satisfaction score",
+                                                  "rating", "star rating", "score"};
+inline constexpr std::string_view csat_keywords[] = {"csat", "satisf"};
+inline constexpr std::string_view ces_names[] = {"ces", "ces score", "effort", "customer effort score",
+                                                 "effort score"};
+inline constexpr std::string_view ces_keywords[] = {"effort", "ces "};
+}  // namespace usual_columns
+
+/// Hints for the NPS column.
+inline column_hints nps_column_hints() { return {usual_columns::nps_names, usual_columns::nps_keywords}; }
+/// Hints for the CSAT column.
+inline column_hints csat_column_hints() { return {usual_columns::csat_names, usual_columns::csat_keywords}; }
+/// Hints for the CES column.
+inline column_hints ces_column_hints() { return {usual_columns::ces_names, usual_columns::ces_keywords}; }
+
+/// Hints without the generic name `score`, for commands that look for several
+/// KPIs at once, where `score` could be any of them.
+inline column_hints without_generic_score(column_hints hints) {
+  if (!hints.names.empty() && hints.names.back() == "score") hints.names = hints.names.first(hints.names.size() - 1);
+  return hints;
+}
+
+}  // namespace cxkpi::io
