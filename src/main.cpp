@@ -1,2 +1,66 @@
-// Placeholder while the CLI is written.
-int main() { return 0; }
+// cxkpi: customer-experience KPIs from survey and order exports.
+// The only file that prints errors and picks exit codes; commands report
+// failures by throwing.
+
+#include "exit_code.hpp"
+#include "survey_command.hpp"
+
+#include <cxkpi/error.hpp>
+
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <functional>
+#include <new>
+
+namespace {
+
+using cxkpi::cli::exit_code;
+
+int fail(exit_code code, const std::string& message) {
+  std::fprintf(stderr, "cxkpi: error: %s\n", message.c_str());
+  return static_cast<int>(code);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"cxkpi: customer-experience KPIs (NPS, CSAT, CES, ...) from survey and order exports"};
+  app.set_version_flag("--version", "cxkpi " CXKPI_VERSION);
+  app.require_subcommand(1);
+  app.footer(
+      "Examples:\n"
+      "  cxkpi survey examples/survey.csv\n"
+      "  cxkpi nps export.csv --format json --check 'nps>=30'\n"
+      "Run 'cxkpi COMMAND --help' for a command's flags.\n");
+
+  std::function<int()> run;
+  cxkpi::cli::add_survey_commands(app, run);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    // CLI11's own codes are 100-127; every usage error is 64 here (EX_USAGE).
+    return fail(exit_code::usage, std::string(e.what()) + "\nRun with --help for usage.");
+  }
+
+  try {
+    return run();
+  } catch (const cxkpi::cli::usage_error& e) {
+    return fail(exit_code::usage, std::string(e.what()) + "\nRun with --help for usage.");
+  } catch (const cxkpi::data_error& e) {
+    return fail(exit_code::data, e.describe());
+  } catch (const cxkpi::input_error& e) {
+    return fail(exit_code::no_input, e.what());
+  } catch (const cxkpi::cli::output_error& e) {
+    return fail(exit_code::io, e.what());
+  } catch (const std::bad_alloc&) {
+    return fail(exit_code::data, "out of memory");
+  }
+}

@@ -1,0 +1,91 @@
+#include "command.hpp"
+
+#include "checks.hpp"
+#include "output.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#include <unistd.h>
+
+namespace cxkpi::cli {
+
+void add_common_options(CLI::App& command, common_options& o, bool inputs_required) {
+  auto* inputs = command.add_option("inputs", o.inputs, "Input files (CSV, JSON, JSON Lines); - reads standard input");
+  if (inputs_required) inputs->required();
+  command.add_option("-f,--format", o.format, "Output format")
+      ->check(CLI::IsMember({"table", "json", "csv", "markdown"}))
+      ->capture_default_str();
+  command.add_option("--check", o.checks, "Fail (exit 1) unless EXPR holds, e.g. 'nps>=30'; repeatable");
+  command.add_option("--bands", o.bands_file, "Benchmark bands from FILE.json instead of the built-in ones");
+  command.add_option("-o,--output", o.output, "Write to FILE (atomically: all or nothing)");
+  command.add_flag("--strict", o.strict, "Treat a missing or invalid value as an error (exit 65), not a skipped row");
+  command.add_flag("-q,--quiet", o.quiet, "No warnings about skipped rows");
+  command.add_flag("-v,--verbose", o.verbose, "Say which columns were picked and why");
+  command.add_flag("--no-header", o.no_header, "CSV output without its header line (to append to a history file)");
+  command.add_option("--input-format", o.input.format, "Input format")
+      ->check(CLI::IsMember({"auto", "csv", "json"}))
+      ->capture_default_str();
+  command.add_option("--delimiter", o.delimiter, "CSV delimiter: , ; tab | or whitespace (default: detected)");
+  command.add_option("--names", o.input.names, "Column names for input without a header row (comma-separated)")
+      ->delimiter(',');
+}
+
+void finalize_common_options(common_options& o) {
+  if (o.delimiter.empty()) return;
+  if (o.delimiter == "whitespace") {
+    o.input.whitespace_delimited = true;
+  } else if (o.delimiter == "tab" || o.delimiter == "\\t") {
+    o.input.delimiter = '\t';
+  } else if (o.delimiter.size() == 1 && std::strchr(",;|\t", o.delimiter[0]) != nullptr) {
+    o.input.delimiter = o.delimiter[0];
+  } else {
+    throw usage_error("--delimiter must be one of , ; tab | whitespace, not \"" + o.delimiter + "\"");
+  }
+}
+
+diagnostics::~diagnostics() {
+  if (!quiet_ && skipped_ > listed_limit)
+    std::fprintf(stderr, "cxkpi: warning: %llu more skipped rows not listed (counts are in the output)\n",
+                 static_cast<unsigned long long>(skipped_ - listed_limit));
+}
+
+void diagnostics::skipped_row(const source_location& where, const std::string& what) {
+  ++skipped_;
+  if (quiet_ || skipped_ > listed_limit) return;
+  std::string place = where.file + ":" + std::to_string(where.line) + ":";
+  if (where.column != 0) place += std::to_string(where.column) + ":";
+  std::fprintf(stderr, "cxkpi: warning: %s skipped row: %s\n", place.c_str(), what.c_str());
+}
+
+void diagnostics::info(const std::string& message) const {
+  if (verbose_) std::fprintf(stderr, "cxkpi: %s\n", message.c_str());
+}
+
+exit_code finish(report& r, const common_options& o) {
+  evaluate_checks(r, parse_checks(o.checks));
+  render_options ro;
+  ro.format = o.format == "json"       ? output_format::json
+              : o.format == "csv"      ? output_format::csv
+              : o.format == "markdown" ? output_format::markdown
+                                       : output_format::table;
+  ro.csv_header = !o.no_header;
+  // Colour only for a person at a terminal (ninja's rule): not in files or
+  // pipes, not with NO_COLOR set, not on a dumb terminal.
+  const char* term = std::getenv("TERM");
+  ro.color = o.output.empty() && ::isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr &&
+             !(term != nullptr && std::strcmp(term, "dumb") == 0);
+  write_output(render(r, ro), o.output);
+  bool all_passed = true;
+  for (const check_outcome& c : r.checks)
+    if (!c.passed) {
+      all_passed = false;
+      std::fprintf(stderr, "cxkpi: check failed: %s (%s)\n", c.expr.c_str(), c.reason.c_str());
+    }
+  return all_passed ? exit_code::ok : exit_code::check_failed;
+}
+
+}  // namespace cxkpi::cli

@@ -1,0 +1,65 @@
+#pragma once
+// What every command shares: the common flags, warnings about skipped rows,
+// and the last step (checks, rendering, writing, exit code).
+
+#include "exit_code.hpp"
+#include "input.hpp"
+#include "report.hpp"
+
+#include <cxkpi/bands.hpp>
+#include <cxkpi/error.hpp>
+
+#include <CLI/CLI.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace cxkpi::cli {
+
+struct common_options {
+  std::vector<std::string> inputs;
+  std::string format = "table";
+  std::vector<std::string> checks;
+  std::string bands_file;
+  std::string output;  // -o; empty = standard output
+  bool strict = false;
+  bool quiet = false;
+  bool verbose = false;
+  bool no_header = false;
+  std::string delimiter;  // "", ",", ";", "tab", "|", "whitespace"
+  input_options input;
+};
+
+// Adds the flags every command takes. `inputs_required` is false for
+// commands that can also work from counts given as flags.
+void add_common_options(CLI::App& command, common_options& options, bool inputs_required = true);
+
+// Resolves the flags that need checking after parsing (delimiter, format);
+// throws usage_error.
+void finalize_common_options(common_options& options);
+
+// Warnings on standard error: the first few skipped rows by file and line,
+// then a count of the rest. Silent with --quiet.
+class diagnostics {
+ public:
+  explicit diagnostics(bool quiet, bool verbose) : quiet_(quiet), verbose_(verbose) {}
+  ~diagnostics();
+  void skipped_row(const source_location& where, const std::string& what);
+  void info(const std::string& message) const;  // only with --verbose
+
+ private:
+  static constexpr int listed_limit = 5;
+  bool quiet_;
+  bool verbose_;
+  std::uint64_t skipped_ = 0;
+};
+
+// The bands in force: built-in, with --bands FILE.json replacing the KPIs it names.
+band_table load_bands(const std::string& path);
+
+// Evaluates the checks on the report, renders it, writes it (atomically with
+// -o) and says which exit code the command ends with.
+exit_code finish(report& r, const common_options& options);
+
+}  // namespace cxkpi::cli

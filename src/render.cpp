@@ -1,0 +1,211 @@
+// The four output formats. Human formats (table, markdown) round for the
+// eye; JSON and CSV carry full precision for scripts.
+
+#include "report.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <string_view>
+
+namespace cxkpi::cli {
+namespace {
+
+ordered_json number_or_null(double v) { return std::isnan(v) ? ordered_json(nullptr) : ordered_json(v); }
+
+ordered_json rows_json(const row_accounting& rows) {
+  ordered_json reasons = ordered_json::object();
+  for (const auto& [reason, count] : rows.skipped_by_reason) reasons[reason] = count;
+  return {{"read", rows.read()}, {"used", rows.used}, {"skipped", rows.skipped()},
+          {"skipped_by_reason", reasons}};
+}
+
+std::string upper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  return out;
+}
+
+// "1.5" style with the row's decimals; "-" for no data.
+std::string fixed(double v, int decimals) {
+  if (std::isnan(v)) return "-";
+  std::string s = fmt::format("{:.{}f}", v, decimals);
+  if (s.starts_with("-") && s.find_first_not_of("-0.") == std::string::npos) s.erase(0, 1);  // no "-0.0"
+  return s;
+}
+
+std::string interval_text(const kpi_row& row) {
+  if (std::isnan(row.ci95.low)) return "";
+  return fixed(row.ci95.low, row.decimals) + " to " + fixed(row.ci95.high, row.decimals);
+}
+
+std::string reasons_text(const row_accounting& rows, std::string_view separator) {
+  std::string out;
+  for (const auto& [reason, count] : rows.skipped_by_reason) {
+    if (!out.empty()) out += separator;
+    out += fmt::format("{} {}", reason, count);
+  }
+  return out;
+}
+
+std::string rows_line(const row_accounting& rows) {
+  std::string line = fmt::format("rows: {} read, {} used, {} skipped", rows.read(), rows.used, rows.skipped());
+  if (rows.skipped() != 0) line += " (" + reasons_text(rows, ", ") + ")";
+  return line;
+}
+
+// One short phrase of the details a person reads first.
+std::string details_text(const kpi_row& row) {
+  std::string out;
+  for (const auto& [key, value] : row.details.items()) {
+    if (!value.is_number()) continue;  // lists and maps are for JSON
+    if (!out.empty()) out += ", ";
+    std::string key_text(key);
+    for (char& c : key_text)
+      if (c == '_') c = ' ';
+    out += key_text + " " + (value.is_number_integer() ? value.dump() : fixed(value.get<double>(), 2));
+  }
+  return out;
+}
+
+std::string label(const kpi_row& row) {
+  std::string out = upper(row.kpi);
+  if (!row.segment.empty()) out += " [" + row.segment + "]";
+  if (!row.period.empty()) out += " " + row.period;
+  return out;
+}
+
+// Green for the best band, red for the worst, yellow between; churn is the
+// one KPI where lower is better.
+std::string colored_band(const kpi_row& row, const std::string& padded) {
+  static constexpr std::string_view good = "\x1b[32m", bad = "\x1b[31m", middle = "\x1b[33m", reset = "\x1b[0m";
+  const std::string_view b = row.band;
+  const bool best = b == "excellent" || b == "world-class" || b == "strong" || b == "healthy" ||
+                    (row.kpi == "churn" && b == "low");
+  const bool worst = b == "poor" || b == "below target" || b == "high effort" || b == "loses money" ||
+                     (row.kpi == "churn" && b == "high") || (row.kpi == "rpr" && b == "low");
+  return std::string(best ? good : worst ? bad : middle) + padded + std::string(reset);
+}
+
+std::string render_table(const report& r, bool color) {
+  struct cells {
+    std::string kpi, value, ci, n, band, details;
+  };
+  std::vector<cells> lines;
+  lines.push_back({"KPI", "value", "95% CI", "n", "band", ""});
+  for (const kpi_row& row : r.kpis)
+    lines.push_back({label(row), fixed(row.value, row.decimals), interval_text(row), std::to_string(row.n),
+                     row.band.empty() ? "-" : row.band, details_text(row)});
+  std::size_t w[5] = {0, 0, 0, 0, 0};
+  for (const cells& c : lines) {
+    w[0] = std::max(w[0], c.kpi.size());
+    w[1] = std::max(w[1], c.value.size());
+    w[2] = std::max(w[2], c.ci.size());
+    w[3] = std::max(w[3], c.n.size());
+    w[4] = std::max(w[4], c.band.size());
+  }
+  std::string out;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const cells& c = lines[i];
+    std::string band = fmt::format("{:<{}}", c.band, w[4]);
+    if (color && i > 0 && !r.kpis[i - 1].band.empty()) band = colored_band(r.kpis[i - 1], band);
+    std::string line = fmt::format("{:<{}}  {:>{}}  {:<{}}  {:>{}}  {}  {}", c.kpi, w[0], c.value, w[1], c.ci,
+                                   w[2], c.n, w[3], band, c.details);
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out += line + "\n";
+  }
+  out += rows_line(r.rows) + "\n";
+  for (const kpi_row& row : r.kpis)
+    if (row.rows.read() != r.rows.read() || row.rows.used != r.rows.used)
+      out += fmt::format("  {}: {}\n", label(row), rows_line(row.rows));
+  for (const check_outcome& c : r.checks)
+    out += fmt::format("check {}: {}{}\n", c.passed ? "passed" : "FAILED", c.expr,
+                       c.reason.empty() ? "" : " (" + c.reason + ")");
+  return out;
+}
+
+std::string render_markdown(const report& r) {
+  std::string out = "| KPI | value | 95% CI | n | band | details |\n|---|---:|---|---:|---|---|\n";
+  for (const kpi_row& row : r.kpis)
+    out += fmt::format("| {} | {} | {} | {} | {} | {} |\n", label(row), fixed(row.value, row.decimals),
+                       interval_text(row), row.n, row.band.empty() ? "-" : row.band, details_text(row));
+  out += "\n" + rows_line(r.rows) + "\n";
+  if (!r.checks.empty()) {
+    out += "\n";
+    for (const check_outcome& c : r.checks)
+      out += fmt::format("- {} `{}`{}\n", c.passed ? "✅ passed" : "❌ failed", c.expr,
+                         c.reason.empty() ? "" : " (" + c.reason + ")");
+  }
+  return out;
+}
+
+// RFC 4180 quoting, only where needed.
+std::string csv_field(std::string_view s) {
+  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string csv_number(double v) { return std::isnan(v) ? "" : ordered_json(v).dump(); }
+
+std::string render_csv(const report& r, bool header) {
+  std::string out;
+  if (header)
+    out += "kpi,segment,period,value,ci_low,ci_high,n,band,rows_read,rows_used,rows_skipped,skipped_by_reason,details\n";
+  for (const kpi_row& row : r.kpis) {
+    std::string reasons;
+    for (const auto& [reason, count] : row.rows.skipped_by_reason)
+      reasons += (reasons.empty() ? "" : ";") + reason + "=" + std::to_string(count);
+    std::string details;
+    for (const auto& [key, value] : row.details.items())
+      if (value.is_number()) details += (details.empty() ? "" : ";") + key + "=" + value.dump();
+    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{}\n", row.kpi, csv_field(row.segment),
+                       csv_field(row.period), csv_number(row.value), csv_number(row.ci95.low),
+                       csv_number(row.ci95.high), row.n, csv_field(row.band), row.rows.read(), row.rows.used,
+                       row.rows.skipped(), csv_field(reasons), csv_field(details));
+  }
+  return out;
+}
+
+}  // namespace
+
+ordered_json to_json(const report& r) {
+  ordered_json kpis = ordered_json::array();
+  for (const kpi_row& row : r.kpis) {
+    ordered_json k = {{"kpi", row.kpi}};
+    if (!row.segment.empty()) k["segment"] = row.segment;
+    if (!row.period.empty()) k["period"] = row.period;
+    k["value"] = number_or_null(row.value);
+    k["n"] = row.n;
+    k["ci95"] = std::isnan(row.ci95.low) ? ordered_json(nullptr)
+                                          : ordered_json::array({row.ci95.low, row.ci95.high});
+    k["band"] = row.band.empty() ? ordered_json(nullptr) : ordered_json(row.band);
+    for (const auto& [key, value] : row.details.items()) k[key] = value;
+    k["rows"] = rows_json(row.rows);
+    kpis.push_back(std::move(k));
+  }
+  ordered_json checks = ordered_json::array();
+  for (const check_outcome& c : r.checks) {
+    ordered_json j = {{"expr", c.expr}, {"passed", c.passed}};
+    if (!c.reason.empty()) j["reason"] = c.reason;
+    checks.push_back(std::move(j));
+  }
+  return {{"kpis", kpis}, {"rows", rows_json(r.rows)}, {"checks", checks}};
+}
+
+std::string render(const report& r, const render_options& options) {
+  switch (options.format) {
+    case output_format::json: return to_json(r).dump(2) + "\n";
+    case output_format::csv: return render_csv(r, options.csv_header);
+    case output_format::markdown: return render_markdown(r);
+    case output_format::table: break;
+  }
+  return render_table(r, options.color);
+}
+
+}  // namespace cxkpi::cli
