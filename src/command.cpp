@@ -19,7 +19,8 @@ void add_common_options(CLI::App& command, common_options& o, bool inputs_requir
   command.add_option("-f,--format", o.format, "Output format")
       ->check(CLI::IsMember({"table", "json", "csv", "markdown"}))
       ->capture_default_str();
-  command.add_option("--check", o.checks, "Fail (exit 1) unless EXPR holds, e.g. 'nps>=30'; repeatable");
+  command.add_option("--check", o.checks, "Fail (exit 1) unless EXPR holds, e.g. 'nps>=30'; repeatable")
+      ->allow_extra_args(false);
   command.add_option("--bands", o.bands_file, "Benchmark bands from FILE.json instead of the built-in ones");
   command.add_option("-o,--output", o.output, "Write to FILE (atomically: all or nothing)");
   command.add_flag("--strict", o.strict, "Treat a missing or invalid value as an error (exit 65), not a skipped row");
@@ -31,7 +32,8 @@ void add_common_options(CLI::App& command, common_options& o, bool inputs_requir
       ->capture_default_str();
   command.add_option("--delimiter", o.delimiter, "CSV delimiter: , ; tab | or whitespace (default: detected)");
   command.add_option("--names", o.input.names, "Column names for input without a header row (comma-separated)")
-      ->delimiter(',');
+      ->delimiter(',')
+      ->allow_extra_args(false);
 }
 
 void finalize_common_options(common_options& o) {

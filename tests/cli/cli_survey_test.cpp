@@ -151,6 +151,8 @@ TEST_CASE("--check exits 1 and names the failed check", "[cli][check]") {
   CHECK(j["checks"][1]["passed"] == false);
   // The whole interval check: nps.ci_low is -34.03.
   CHECK(run_cxkpi("nps '" + data("survey/ten.csv") + "' -q --check 'nps.ci_low>=0'").exit_code == 1);
+  // --check before the input file takes one expression, not the file too.
+  CHECK(run_cxkpi("nps --check 'nps>=30' '" + data("survey/ten.csv") + "' -q").exit_code == 1);
   // A KPI the report does not hold fails rather than passing silently.
   auto absent = run_cxkpi("nps '" + data("survey/ten.csv") + "' -q --check 'churn<=3'");
   CHECK(absent.exit_code == 1);
