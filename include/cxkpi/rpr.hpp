@@ -1,0 +1,148 @@
+#pragma once
+/// \file
+/// Repeat purchase rate and the order figures beside it (orders, customers,
+/// revenue, average order value), from a stream of orders.
+///
+/// RPR % = 100 × customers with >= 2 orders / customers with >= 1 order, over
+/// the orders in the window. AOV = revenue / orders. Average orders per
+/// customer = orders / customers. Money is summed exactly in micro-units
+/// (`money.hpp`), so the figures do not depend on the order rows arrive in nor
+/// on how the input was split between threads.
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <stdexcept>
+#include <string_view>
+
+#include "cxkpi/date.hpp"
+#include "cxkpi/detail/customer_map.hpp"
+#include "cxkpi/money.hpp"
+
+namespace cxkpi {
+
+/// Order figures over a window. Counts are exact; the ratios are
+/// `std::nullopt` when their denominator is 0 (no orders: never NaN).
+struct rpr_result {
+  std::uint64_t customers = 0;         ///< n: customers with >= 1 order in the window
+  std::uint64_t repeat_customers = 0;  ///< customers with >= 2 orders in the window
+  std::uint64_t orders = 0;            ///< orders in the window
+  std::int64_t revenue_micros = 0;     ///< Σ amounts, micro-units (exact)
+  std::uint64_t profit_orders = 0;     ///< orders that carried a profit figure
+  std::int64_t profit_micros = 0;      ///< Σ profits of those orders, micro-units (may be negative)
+  std::optional<date> first_order;     ///< earliest dated order in the window
+  std::optional<date> last_order;      ///< latest dated order in the window
+  date_window window;                  ///< the window the accumulator applied
+
+  /// 100 × repeat_customers / customers, in 0–100.
+  std::optional<double> rpr_percent;
+  /// Average order value: revenue / orders, in currency units.
+  std::optional<double> aov;
+  /// orders / customers, 1 or more.
+  std::optional<double> orders_per_customer;
+};
+
+/// Streaming order figures with per-customer state only: customer →
+/// {orders, revenue}. Orders outside the window are not counted (`add`
+/// returns false so that the caller can account for the row).
+class order_accumulator {
+ public:
+  /// Counts every order (no window).
+  order_accumulator() = default;
+  /// Counts the orders dated in [window.from, window.to).
+  explicit order_accumulator(date_window window) : window_(window) {}
+
+  /// Records one order of `customer` on `day` for `amount_micros` (>= 0, as
+  /// `parse_money` gives), with its profit when the input has a profit
+  /// column. Returns false, counting nothing, when `day` lies outside the
+  /// window. Throws `std::overflow_error` if a money total passes 9.2e12 units.
+  bool add(std::string_view customer, date day, std::int64_t amount_micros,
+           std::optional<std::int64_t> profit_micros = std::nullopt) {
+    if (!window_.contains(day)) return false;
+    record(customer, amount_micros, profit_micros);
+    first_day_ = std::min(first_day_, day.days);
+    last_day_ = std::max(last_day_, day.days);
+    return true;
+  }
+
+  /// Records one order without a date (input with no date column). The
+  /// window is not applied, and the order does not move first/last order.
+  void add_undated(std::string_view customer, std::int64_t amount_micros,
+                   std::optional<std::int64_t> profit_micros = std::nullopt) {
+    record(customer, amount_micros, profit_micros);
+  }
+
+  /// Adds the orders recorded by `other`, as if they had been added here.
+  /// Throws `std::invalid_argument` when the two windows differ.
+  void merge(const order_accumulator& other) {
+    if (!(window_ == other.window_)) throw std::invalid_argument("cannot merge order figures over different windows");
+    for (const auto& [customer, theirs] : other.customers_) {
+      auto& mine = detail::find_or_insert(customers_, customer);
+      mine.orders += theirs.orders;
+      mine.revenue_micros = detail::add_money(mine.revenue_micros, theirs.revenue_micros);
+    }
+    orders_ += other.orders_;
+    revenue_micros_ = detail::add_money(revenue_micros_, other.revenue_micros_);
+    profit_orders_ += other.profit_orders_;
+    profit_micros_ = detail::add_money(profit_micros_, other.profit_micros_);
+    first_day_ = std::min(first_day_, other.first_day_);
+    last_day_ = std::max(last_day_, other.last_day_);
+  }
+
+  /// The figures so far. Empty input: all counts 0, ratios `std::nullopt`.
+  rpr_result result() const {
+    rpr_result out;
+    out.customers = customers_.size();
+    for (const auto& [customer, totals] : customers_)
+      if (totals.orders >= 2) ++out.repeat_customers;
+    out.orders = orders_;
+    out.revenue_micros = revenue_micros_;
+    out.profit_orders = profit_orders_;
+    out.profit_micros = profit_micros_;
+    if (first_day_ <= last_day_) {
+      out.first_order = date{first_day_};
+      out.last_order = date{last_day_};
+    }
+    out.window = window_;
+    if (out.customers > 0) {
+      const auto customers = static_cast<double>(out.customers);
+      out.rpr_percent = 100.0 * static_cast<double>(out.repeat_customers) / customers;
+      out.aov = to_units(revenue_micros_) / static_cast<double>(orders_);
+      out.orders_per_customer = static_cast<double>(orders_) / customers;
+    }
+    return out;
+  }
+
+ private:
+  struct customer_totals {
+    std::uint32_t orders = 0;
+    std::int64_t revenue_micros = 0;
+  };
+
+  void record(std::string_view customer, std::int64_t amount_micros, std::optional<std::int64_t> profit_micros) {
+    // Totals first: if one overflows, nothing has changed.
+    const std::int64_t revenue = detail::add_money(revenue_micros_, amount_micros);
+    const std::int64_t profit = profit_micros ? detail::add_money(profit_micros_, *profit_micros) : profit_micros_;
+    auto& totals = detail::find_or_insert(customers_, customer);
+    totals.revenue_micros = detail::add_money(totals.revenue_micros, amount_micros);
+    ++totals.orders;
+    ++orders_;
+    revenue_micros_ = revenue;
+    if (profit_micros) {
+      ++profit_orders_;
+      profit_micros_ = profit;
+    }
+  }
+
+  date_window window_;
+  detail::string_map<customer_totals> customers_;
+  std::uint64_t orders_ = 0;
+  std::int64_t revenue_micros_ = 0;
+  std::uint64_t profit_orders_ = 0;
+  std::int64_t profit_micros_ = 0;
+  std::int32_t first_day_ = std::numeric_limits<std::int32_t>::max();
+  std::int32_t last_day_ = std::numeric_limits<std::int32_t>::min();
+};
+
+}  // namespace cxkpi
