@@ -63,19 +63,28 @@ void evaluate_checks(report& r, const std::vector<check>& checks) {
   for (const check& c : checks) {
     check_outcome outcome{c.text, true, ""};
     bool any_row = false;
+    const kpi_row* example = nullptr;
+    std::size_t more_failures = 0;  // failing rows after the first, which the reason names
     for (const kpi_row& row : r.kpis) {
       if (row.kpi != c.kpi) continue;
       // Without a selector, a check applies to every row of the KPI; segment
       // rows are its "all" row's parts, so checking them all is the strict reading.
       if (!c.selector.empty() && !selector_matches(c, row)) continue;
-      any_row = true;
+      example = &row;
       const std::optional<double> actual = field_value(row, c.field);
-      if (!actual)
+      // Period changes exist only on period rows after the first: other rows
+      // have no change to check. Every other field must exist and hold a value.
+      const bool change_field = c.field.starts_with("change");
+      if (!actual || (change_field && std::isnan(*actual))) {
+        if (change_field) continue;
         throw usage_error(fmt::format("check \"{}\": {} has no field \"{}\" (fields: {})", c.text, c.kpi, c.field,
                                       field_names(row)));
+      }
+      any_row = true;
       bool passed = c.interval_aware && c.field == "value"
                         ? compare_with_interval(*actual, row.ci95.low, row.ci95.high, c.op, c.threshold)
                         : compare(*actual, c.op, c.threshold);
+      if (!passed && !outcome.passed) ++more_failures;
       if (!passed && outcome.passed) {
         outcome.passed = false;
         std::string where = c.kpi;
@@ -87,10 +96,14 @@ void evaluate_checks(report& r, const std::vector<check>& checks) {
           outcome.reason += fmt::format(", 95% CI {} to {}", format_number(row.ci95.low), format_number(row.ci95.high));
       }
     }
+    if (more_failures != 0)
+      outcome.reason += fmt::format("; {} more {}", more_failures, more_failures == 1 ? "row fails" : "rows fail");
     if (!any_row) {
       outcome.passed = false;
-      outcome.reason = c.selector.empty() ? "no " + c.kpi + " result in this report"
-                                          : "no " + c.kpi + " row matches the selector";
+      outcome.reason = example == nullptr         ? (c.selector.empty() ? "no " + c.kpi + " result in this report"
+                                                                        : "no " + c.kpi + " row matches the selector")
+                       : c.field.starts_with("change") ? "no " + c.kpi + " row has a previous period (use --period)"
+                                                        : "no value";
     }
     r.checks.push_back(std::move(outcome));
   }

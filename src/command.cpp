@@ -3,6 +3,8 @@
 #include "checks.hpp"
 #include "output.hpp"
 
+#include <cxkpi/io/columns.hpp>
+
 #include <fmt/format.h>
 
 #include <cstdio>
@@ -65,6 +67,18 @@ void diagnostics::skipped_row(const source_location& where, const std::string& w
 
 void diagnostics::info(const std::string& message) const {
   if (verbose_) std::fprintf(stderr, "cxkpi: %s\n", message.c_str());
+}
+
+std::string columns_list(const std::vector<std::string>& header) {
+  std::string out;
+  for (const std::string& h : header) out += (out.empty() ? "\"" : ", \"") + h + "\"";
+  return out.empty() ? "(none)" : out;
+}
+
+std::size_t require_column(const io::table_reader& reader, const std::string& name) {
+  if (auto found = io::find_column(reader.header(), name)) return *found;
+  throw data_error(fmt::format("no column \"{}\"; the columns are {}", name, columns_list(reader.header())),
+                   {reader.name(), 1, 0});
 }
 
 exit_code finish(report& r, const common_options& o) {

@@ -55,6 +55,13 @@ class diagnostics {
   std::uint64_t skipped_ = 0;
 };
 
+// The index of the column `name` in the reader's header, or data_error
+// listing the columns there are.
+std::size_t require_column(const io::table_reader& reader, const std::string& name);
+
+// `"a", "b", "c"` for messages that list a header.
+std::string columns_list(const std::vector<std::string>& header);
+
 // The bands in force: built-in, with --bands FILE.json replacing the KPIs it names.
 band_table load_bands(const std::string& path);
 

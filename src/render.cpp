@@ -55,18 +55,60 @@ std::string rows_line(const row_accounting& rows) {
   return line;
 }
 
+// Keys the human formats show elsewhere (trend, small-sample note) or not at all.
+bool shown_in_details(std::string_view key) {
+  return !key.starts_with("change") && key != "small_sample" && key != "standard_error";
+}
+
+// A bar per point of a distribution, ▁ to █, scaled to the largest count:
+// the shape of the answers at a glance.
+std::string sparkline(const ordered_json& distribution) {
+  static constexpr std::string_view bars[] = {"▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"};
+  std::uint64_t largest = 0;
+  for (const auto& [key, count] : distribution.items()) largest = std::max(largest, count.get<std::uint64_t>());
+  std::string out;
+  for (const auto& [key, count] : distribution.items()) {
+    const std::uint64_t c = count.get<std::uint64_t>();
+    out += c == 0 || largest == 0 ? std::string(" ") : std::string(bars[(c * 7 + largest / 2) / largest]);
+  }
+  return out;
+}
+
 // One short phrase of the details a person reads first.
 std::string details_text(const kpi_row& row) {
   std::string out;
   for (const auto& [key, value] : row.details.items()) {
-    if (!value.is_number()) continue;  // lists and maps are for JSON
+    if (!shown_in_details(key)) continue;
+    std::string text;
+    if (key == "distribution" && value.is_object()) {
+      text = "[" + sparkline(value) + "]";
+    } else if (value.is_number()) {
+      std::string key_text(key);
+      for (char& c : key_text)
+        if (c == '_') c = ' ';
+      const bool percent = key.ends_with("_pct") || key.starts_with("pct_");
+      if (key_text.ends_with(" pct")) key_text.resize(key_text.size() - 4);
+      if (key_text.starts_with("pct ")) key_text.erase(0, 4);
+      text = key_text + " " + (value.is_number_integer() ? value.dump() : fixed(value.get<double>(), percent ? 1 : 2)) +
+             (percent ? "%" : "");
+    } else {
+      continue;  // strings and maps are for JSON
+    }
     if (!out.empty()) out += ", ";
-    std::string key_text(key);
-    for (char& c : key_text)
-      if (c == '_') c = ' ';
-    out += key_text + " " + (value.is_number_integer() ? value.dump() : fixed(value.get<double>(), 2));
+    out += text;
   }
   return out;
+}
+
+// "▲ +5.0*" for a rise (the star marks a significant change at 95%), "▼" for
+// a fall, "=" for none; empty for rows without a previous period.
+std::string trend_text(const kpi_row& row) {
+  auto it = row.details.find("change");
+  if (it == row.details.end() || !it->is_number()) return "";
+  const double change = it->get<double>();
+  const bool significant = row.details.value("change_significant", false);
+  const std::string arrow = change > 0 ? "▲ +" : change < 0 ? "▼ " : "= ";
+  return arrow + fixed(change, row.decimals) + (significant ? "*" : "");
 }
 
 std::string label(const kpi_row& row) {
@@ -88,37 +130,55 @@ std::string colored_band(const kpi_row& row, const std::string& padded) {
   return std::string(best ? good : worst ? bad : middle) + padded + std::string(reset);
 }
 
+// Display width of UTF-8 text: code points, not bytes (the bars and arrows
+// are one column wide each).
+std::size_t display_width(std::string_view s) {
+  std::size_t width = 0;
+  for (unsigned char c : s) width += (c & 0xC0) != 0x80;
+  return width;
+}
+
+std::string pad_right(const std::string& s, std::size_t width) {
+  return s + std::string(width - std::min(width, display_width(s)), ' ');
+}
+std::string pad_left(const std::string& s, std::size_t width) {
+  return std::string(width - std::min(width, display_width(s)), ' ') + s;
+}
+
+bool small_sample(const kpi_row& row) { return row.details.value("small_sample", false); }
+
 std::string render_table(const report& r, bool color) {
-  struct cells {
-    std::string kpi, value, ci, n, band, details;
-  };
-  std::vector<cells> lines;
-  lines.push_back({"KPI", "value", "95% CI", "n", "band", ""});
+  bool any_trend = false;
+  for (const kpi_row& row : r.kpis) any_trend = any_trend || row.details.contains("change");
+  std::vector<std::vector<std::string>> lines;
+  lines.push_back({"KPI", "value", "95% CI", "n", "band", any_trend ? "change" : "", ""});
   for (const kpi_row& row : r.kpis)
-    lines.push_back({label(row), fixed(row.value, row.decimals), interval_text(row), std::to_string(row.n),
-                     row.band.empty() ? "-" : row.band, details_text(row)});
-  std::size_t w[5] = {0, 0, 0, 0, 0};
-  for (const cells& c : lines) {
-    w[0] = std::max(w[0], c.kpi.size());
-    w[1] = std::max(w[1], c.value.size());
-    w[2] = std::max(w[2], c.ci.size());
-    w[3] = std::max(w[3], c.n.size());
-    w[4] = std::max(w[4], c.band.size());
-  }
+    lines.push_back({label(row), fixed(row.value, row.decimals), interval_text(row),
+                     std::to_string(row.n) + (small_sample(row) ? " (small)" : ""), row.band.empty() ? "-" : row.band,
+                     trend_text(row), details_text(row)});
+  std::vector<std::size_t> width(lines.front().size(), 0);
+  for (const auto& cells : lines)
+    for (std::size_t c = 0; c < cells.size(); ++c) width[c] = std::max(width[c], display_width(cells[c]));
   std::string out;
   for (std::size_t i = 0; i < lines.size(); ++i) {
-    const cells& c = lines[i];
-    std::string band = fmt::format("{:<{}}", c.band, w[4]);
+    const auto& cells = lines[i];
+    std::string band = pad_right(cells[4], width[4]);
     if (color && i > 0 && !r.kpis[i - 1].band.empty()) band = colored_band(r.kpis[i - 1], band);
-    std::string line = fmt::format("{:<{}}  {:>{}}  {:<{}}  {:>{}}  {}  {}", c.kpi, w[0], c.value, w[1], c.ci,
-                                   w[2], c.n, w[3], band, c.details);
+    std::string line = pad_right(cells[0], width[0]) + "  " + pad_left(cells[1], width[1]) + "  " +
+                       pad_right(cells[2], width[2]) + "  " + pad_left(cells[3], width[3]) + "  " + band + "  ";
+    if (any_trend) line += pad_right(cells[5], width[5]) + "  ";
+    line += cells[6];
     while (!line.empty() && line.back() == ' ') line.pop_back();
     out += line + "\n";
   }
   out += rows_line(r.rows) + "\n";
+  // Each KPI's own accounting where it differs from the whole input's
+  // (segment and period rows add up to it and would only repeat it).
   for (const kpi_row& row : r.kpis)
-    if (row.rows.read() != r.rows.read() || row.rows.used != r.rows.used)
+    if (row.segment.empty() && row.period.empty() &&
+        (row.rows.read() != r.rows.read() || row.rows.used != r.rows.used))
       out += fmt::format("  {}: {}\n", label(row), rows_line(row.rows));
+  if (any_trend) out += "change: from the previous period of the same segment; * significant at 95%\n";
   for (const check_outcome& c : r.checks)
     out += fmt::format("check {}: {}{}\n", c.passed ? "passed" : "FAILED", c.expr,
                        c.reason.empty() ? "" : " (" + c.reason + ")");
@@ -126,10 +186,11 @@ std::string render_table(const report& r, bool color) {
 }
 
 std::string render_markdown(const report& r) {
-  std::string out = "| KPI | value | 95% CI | n | band | details |\n|---|---:|---|---:|---|---|\n";
+  std::string out = "| KPI | value | 95% CI | n | band | change | details |\n|---|---:|---|---:|---|---|---|\n";
   for (const kpi_row& row : r.kpis)
-    out += fmt::format("| {} | {} | {} | {} | {} | {} |\n", label(row), fixed(row.value, row.decimals),
-                       interval_text(row), row.n, row.band.empty() ? "-" : row.band, details_text(row));
+    out += fmt::format("| {} | {} | {} | {}{} | {} | {} | {} |\n", label(row), fixed(row.value, row.decimals),
+                       interval_text(row), row.n, small_sample(row) ? " (small)" : "",
+                       row.band.empty() ? "-" : row.band, trend_text(row), details_text(row));
   out += "\n" + rows_line(r.rows) + "\n";
   if (!r.checks.empty()) {
     out += "\n";
@@ -163,7 +224,8 @@ std::string render_csv(const report& r, bool header) {
       reasons += (reasons.empty() ? "" : ";") + reason + "=" + std::to_string(count);
     std::string details;
     for (const auto& [key, value] : row.details.items())
-      if (value.is_number()) details += (details.empty() ? "" : ";") + key + "=" + value.dump();
+      if (value.is_number() || value.is_boolean())
+        details += (details.empty() ? "" : ";") + key + "=" + value.dump();
     out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{}\n", row.kpi, csv_field(row.segment),
                        csv_field(row.period), csv_number(row.value), csv_number(row.ci95.low),
                        csv_number(row.ci95.high), row.n, csv_field(row.band), row.rows.read(), row.rows.used,
@@ -200,7 +262,8 @@ ordered_json to_json(const report& r) {
 
 std::string render(const report& r, const render_options& options) {
   switch (options.format) {
-    case output_format::json: return to_json(r).dump(2) + "\n";
+    // Invalid UTF-8 (a segment name from a Latin-1 file) is replaced, not fatal.
+    case output_format::json: return to_json(r).dump(2, ' ', false, ordered_json::error_handler_t::replace) + "\n";
     case output_format::csv: return render_csv(r, options.csv_header);
     case output_format::markdown: return render_markdown(r);
     case output_format::table: break;

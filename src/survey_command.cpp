@@ -1,19 +1,24 @@
-// The survey KPIs: one pass over the rows, one accumulator per KPI, row
-// accounting per KPI and for the whole input.
+// cxkpi nps | csat | ces | survey: one pass over the rows, each row counted
+// into the cells it belongs to (all rows, its segment, its period, its
+// segment in its period), with row accounting per cell and KPI.
 
 #include "survey_command.hpp"
 
 #include "checks.hpp"
 #include "command.hpp"
+#include "grouping.hpp"
 
 #include <cxkpi/ces.hpp>
 #include <cxkpi/csat.hpp>
 #include <cxkpi/io/columns.hpp>
 #include <cxkpi/io/number.hpp>
 #include <cxkpi/nps.hpp>
+#include <cxkpi/segments.hpp>
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <array>
 #include <memory>
 #include <optional>
 
@@ -21,7 +26,8 @@ namespace cxkpi::cli {
 namespace {
 
 enum class survey_kpi { nps, csat, ces };
-constexpr survey_kpi all_survey_kpis[] = {survey_kpi::nps, survey_kpi::csat, survey_kpi::ces};
+constexpr std::array<survey_kpi, 3> all_survey_kpis = {survey_kpi::nps, survey_kpi::csat, survey_kpi::ces};
+constexpr std::size_t index_of(survey_kpi k) { return static_cast<std::size_t>(k); }
 
 std::string_view kpi_key(survey_kpi k) {
   switch (k) {
@@ -34,39 +40,35 @@ std::string_view kpi_key(survey_kpi k) {
 
 struct survey_options {
   common_options common;
-  bool want[3] = {false, false, false};
-  bool required = true;          // single-KPI commands need their column; survey takes what is there
-  std::string column[3];         // --column / --nps-column ...
-  std::string scale_text[3] = {"0-10", "1-5", "1-7"};
-  std::string satisfied_text;    // --satisfied
-  bool lower_is_better = false;  // --lower-is-better (CES)
+  grouping_options grouping;
+  std::array<bool, 3> want{};
+  bool required = true;               // single-KPI commands need their column; survey takes what is there
+  std::array<std::string, 3> column;  // --column / --nps-column ...
+  std::array<std::string, 3> scale_text = {"0-10", "1-5", "1-7"};
+  std::string satisfied_text;         // --satisfied
+  bool lower_is_better = false;       // --lower-is-better (CES)
 };
 
-std::size_t index_of(survey_kpi k) { return static_cast<std::size_t>(k); }
-
-std::string columns_list(const std::vector<std::string>& header) {
-  std::string out;
-  for (const std::string& h : header) out += (out.empty() ? "\"" : ", \"") + h + "\"";
-  return out.empty() ? "(none)" : out;
-}
-
-// One KPI's state over all inputs.
-struct kpi_state {
-  survey_kpi kind = survey_kpi::nps;
-  bool active = false;          // some input has its column
-  std::optional<std::size_t> column;  // in the current input
-  rating_scale scale;
+// Every KPI's accumulator and row accounting for one cell.
+struct survey_cell {
   nps_accumulator nps;
   csat_accumulator csat;
   ces_accumulator ces;
-  row_accounting rows;
+  std::array<row_accounting, 3> rows;
 
-  void add(int score) {
-    switch (kind) {
+  void add(survey_kpi k, int score) {
+    switch (k) {
       case survey_kpi::nps: nps.add(score); break;
       case survey_kpi::csat: csat.add(score); break;
       case survey_kpi::ces: ces.add(score); break;
     }
+    rows[index_of(k)].use();
+  }
+  void merge(const survey_cell& other) {
+    nps.merge(other.nps);
+    csat.merge(other.csat);
+    ces.merge(other.ces);
+    for (std::size_t i = 0; i < rows.size(); ++i) rows[i].merge(other.rows[i]);
   }
 };
 
@@ -76,170 +78,251 @@ rating_scale parse_scale_flag(const std::string& text, const char* flag) {
   return *scale;
 }
 
-// Finds the KPI's column in a new input's header, or throws data_error
-// listing the columns there are.
-std::optional<std::size_t> resolve_column(const survey_options& o, survey_kpi k, const io::table_reader& reader,
-                                          const diagnostics& diag) {
-  const auto& header = reader.header();
-  const std::string& named = o.column[index_of(k)];
-  const std::string kpi_name(kpi_key(k));
-  if (!named.empty()) {
-    if (auto found = io::find_column(header, named)) return found;
-    throw data_error(fmt::format("no column \"{}\"; the columns are {}", named, columns_list(header)),
-                     {reader.name(), 1, 0});
+std::string scale_text(rating_scale s) { return fmt::format("{}-{}", s.low, s.high); }
+
+// The checked settings of a run, shared by every input.
+struct survey_plan {
+  std::vector<survey_kpi> kpis;
+  std::array<rating_scale, 3> scales{};
+  survey_cell prototype;
+};
+
+survey_plan make_plan(const survey_options& o) {
+  survey_plan plan;
+  csat_options csat;
+  ces_options ces;
+  for (survey_kpi k : all_survey_kpis) {
+    if (!o.want[index_of(k)]) continue;
+    plan.kpis.push_back(k);
+    const rating_scale s = parse_scale_flag(o.scale_text[index_of(k)], "--scale");
+    plan.scales[index_of(k)] = s;
+    if (k == survey_kpi::nps && !(s == nps_scale || s == rating_scale{1, 10}))
+      throw usage_error("NPS is asked on 0-10 (or 1-10), not " + o.scale_text[index_of(k)]);
+    if (k == survey_kpi::csat) {
+      csat = csat_options::for_scale(s);
+      if (!o.satisfied_text.empty()) {
+        csat.satisfied = parse_scale_flag(o.satisfied_text, "--satisfied");
+        if (csat.satisfied.low < s.low || csat.satisfied.high > s.high)
+          throw usage_error("--satisfied " + o.satisfied_text + " lies outside the scale " + scale_text(s));
+      }
+    }
+    if (k == survey_kpi::ces) ces = ces_options{s, o.lower_is_better};
   }
+  plan.prototype.csat = csat_accumulator(csat);
+  plan.prototype.ces = ces_accumulator(ces);
+  return plan;
+}
+
+// Finds a KPI's column in an input's header; nullopt for `survey` when the
+// input has none; data_error listing the columns otherwise.
+std::optional<std::size_t> resolve_kpi_column(const survey_options& o, survey_kpi k, const io::table_reader& reader,
+                                              const diagnostics& diag) {
+  const std::string& named = o.column[index_of(k)];
+  if (!named.empty()) return require_column(reader, named);
   io::column_hints hints = k == survey_kpi::nps    ? io::nps_column_hints()
                            : k == survey_kpi::csat ? io::csat_column_hints()
                                                    : io::ces_column_hints();
   if (!o.required) hints = io::without_generic_score(hints);
-  if (auto match = io::detect_column(header, hints)) {
-    diag.info(fmt::format("{}: {} column: {}", reader.name(), kpi_name, match->reason));
+  if (auto match = io::detect_column(reader.header(), hints)) {
+    diag.info(fmt::format("{}: {} column: {}", reader.name(), kpi_key(k), match->reason));
     return match->index;
   }
   if (!o.required) return std::nullopt;
-  throw data_error(fmt::format("no {} column found; the columns are {}; name one with --column", kpi_name,
-                               columns_list(header)),
+  throw data_error(fmt::format("no {} column found; the columns are {}; name one with --column", kpi_key(k),
+                               columns_list(reader.header())),
                    {reader.name(), 1, 0});
 }
 
-std::string scale_text(rating_scale s) { return fmt::format("{}-{}", s.low, s.high); }
+// One pass over the inputs.
+class survey_job {
+ public:
+  survey_job(const survey_options& options, const survey_plan& plan, diagnostics& diag)
+      : options_(options), plan_(plan), diag_(diag), cells_(plan.prototype) {}
 
-ordered_json distribution_json(const std::vector<std::uint64_t>& counts, rating_scale scale) {
-  ordered_json d = ordered_json::object();
-  for (int v = scale.low; v <= scale.high; ++v) d[std::to_string(v)] = counts[static_cast<std::size_t>(v - scale.low)];
-  return d;
-}
+  void read(io::table_reader& reader) {
+    std::array<std::optional<std::size_t>, 3> columns;
+    for (survey_kpi k : plan_.kpis) {
+      columns[index_of(k)] = resolve_kpi_column(options_, k, reader, diag_);
+      active_[index_of(k)] = active_[index_of(k)] || columns[index_of(k)].has_value();
+    }
+    row_grouper grouper(options_.grouping, reader, diag_);
+    const bool decimal_comma = reader.decimal_comma();
+    io::record rec;
+    while (reader.next(rec)) {
+      const group_of_row group = grouper.group(rec, options_.common.strict);
+      if (!group.skip_reason.empty()) {
+        rows_.skip(group.skip_reason);
+        diag_.skipped_row({reader.name(), rec.line, group.skip_column}, group.skip_message);
+        continue;
+      }
+      std::array<survey_cell*, 4> targets{};
+      std::size_t target_count = 0;
+      targets[target_count++] = &cells_.at("", "");
+      if (!group.segment.empty()) targets[target_count++] = &cells_.at(group.segment, "");
+      if (!group.period.empty()) {
+        targets[target_count++] = &cells_.at("", group.period);
+        if (!group.segment.empty()) targets[target_count++] = &cells_.at(group.segment, group.period);
+      }
 
-kpi_row make_row(const kpi_state& s, const band_table& bands) {
-  kpi_row row;
-  row.kpi = std::string(kpi_key(s.kind));
-  row.rows = s.rows;
-  switch (s.kind) {
-    case survey_kpi::nps: {
-      const nps_result r = s.nps.result();
-      row.value = r.value;
-      row.n = r.n;
-      row.ci95 = r.ci95;
-      row.band = std::string(bands.classify("nps", r.value));
-      row.details = {{"promoters", r.promoters},
-                     {"passives", r.passives},
-                     {"detractors", r.detractors},
-                     {"standard_error", r.standard_error}};
-      break;
-    }
-    case survey_kpi::csat: {
-      const csat_result r = s.csat.result();
-      row.value = r.value;
-      row.n = r.n;
-      row.ci95 = r.ci95;
-      row.band = std::string(bands.classify("csat", r.value));
-      row.details = {{"satisfied", r.satisfied},
-                     {"mean", r.mean},
-                     {"top_box_pct", r.top_box_pct},
-                     {"bottom2_box_pct", r.bottom2_box_pct},
-                     {"scale", scale_text(r.options.scale)},
-                     {"satisfied_range", scale_text(r.options.satisfied)},
-                     {"distribution", distribution_json(r.distribution, r.options.scale)}};
-      break;
-    }
-    case survey_kpi::ces: {
-      const ces_result r = s.ces.result();
-      row.value = r.value;
-      row.n = r.n;
-      row.ci95 = r.ci95;
-      row.decimals = 2;
-      row.band = std::string(bands.classify("ces", ces_on_seven_point_scale(r.value, r.options.scale)));
-      row.details = {{"mean", r.value},
-                     {"standard_deviation", r.standard_deviation},
-                     {"pct_easy", r.pct_easy},
-                     {"scale", scale_text(r.options.scale)},
-                     {"direction", r.options.lower_is_better ? "lower is better (mirrored)" : "higher is better"},
-                     {"distribution", distribution_json(r.distribution, r.options.scale)}};
-      break;
+      bool used = false;
+      std::string_view first_reason;
+      for (survey_kpi k : plan_.kpis) {
+        const std::size_t i = index_of(k);
+        std::string_view reason;
+        if (!columns[i]) {
+          reason = "no_column";
+        } else {
+          const std::string_view cell = rec.fields[*columns[i]];
+          const io::score_reading reading = io::read_score(cell, plan_.scales[i], decimal_comma);
+          if (reading.status == io::score_status::ok) {
+            for (std::size_t t = 0; t < target_count; ++t) targets[t]->add(k, reading.value);
+            used = true;
+            continue;
+          }
+          reason = io::reason_key(reading.status);
+          const std::string culprit =
+              reading.status == io::score_status::missing ? "" : fmt::format(" \"{}\"", cell);
+          const std::string what =
+              fmt::format("{}{} in column \"{}\" (expected an integer {})", io::reason_text(reading.status), culprit,
+                          reader.header()[*columns[i]], scale_text(plan_.scales[i]));
+          const source_location where{reader.name(), rec.line, *columns[i] + 1};
+          if (options_.common.strict) throw data_error(what, where);
+          diag_.skipped_row(where, fmt::format("{}: {}", kpi_key(k), what));
+        }
+        for (std::size_t t = 0; t < target_count; ++t) targets[t]->rows[i].skip(reason);
+        if (first_reason.empty()) first_reason = reason;
+      }
+      if (used) rows_.use();
+      else rows_.skip(first_reason);
     }
   }
-  return row;
-}
+
+  report make_report(const band_table& bands) const {
+    report r;
+    r.rows = rows_;
+    for (survey_kpi k : plan_.kpis) {
+      if (!active_[index_of(k)]) continue;
+      std::vector<kpi_row> rows;
+      for (const auto& [key, cell] : cells_.cells()) rows.push_back(make_row(k, key, cell, bands));
+      // Rows skipped before any KPI looked at them (bad dates) belong to every KPI's count.
+      for (kpi_row& row : rows)
+        if (row.segment.empty() && row.period.empty())
+          for (const auto& [reason, count] : rows_.skipped_by_reason)
+            if (reason == "bad_date" || reason == "missing_date") row.rows.skipped_by_reason[reason] += count;
+      arrange_rows(rows, options_.grouping, [k](const kpi_row& a, const kpi_row& b) {
+        return trend_between(k, a, b);
+      });
+      for (kpi_row& row : rows) r.kpis.push_back(std::move(row));
+    }
+    bool any_active = std::any_of(active_.begin(), active_.end(), [](bool b) { return b; });
+    if (!any_active)
+      throw data_error(
+          "no survey column found (looked for NPS, CSAT and CES columns by their usual names); "
+          "name them with --nps-column, --csat-column or --ces-column",
+          {options_.common.inputs.empty() ? "" : options_.common.inputs.front(), 1, 0});
+    return r;
+  }
+
+ private:
+  static ordered_json distribution_json(const std::vector<std::uint64_t>& counts, rating_scale scale) {
+    ordered_json d = ordered_json::object();
+    for (int v = scale.low; v <= scale.high; ++v) d[std::to_string(v)] = counts[static_cast<std::size_t>(v - scale.low)];
+    return d;
+  }
+
+  // The change from an earlier row of the same KPI and segment, with the
+  // significance test SPEC.md and issue 4 name for the KPI.
+  static comparison trend_between(survey_kpi k, const kpi_row& before, const kpi_row& after) {
+    switch (k) {
+      case survey_kpi::nps:
+        return compare_estimates(before.value, before.details["standard_error"].get<double>(), after.value,
+                                 after.details["standard_error"].get<double>());
+      case survey_kpi::csat:
+        return compare_proportions(before.details["satisfied"].get<std::uint64_t>(), before.n,
+                                   after.details["satisfied"].get<std::uint64_t>(), after.n);
+      case survey_kpi::ces: {
+        const double sd1 = before.details["standard_deviation"].is_number() ? before.details["standard_deviation"].get<double>() : 0;
+        const double sd2 = after.details["standard_deviation"].is_number() ? after.details["standard_deviation"].get<double>() : 0;
+        return compare_means(before.value, sd1 * sd1, before.n, after.value, sd2 * sd2, after.n);
+      }
+    }
+    return {};
+  }
+
+  kpi_row make_row(survey_kpi k, const cell_key& key, const survey_cell& cell, const band_table& bands) const {
+    kpi_row row;
+    row.kpi = std::string(kpi_key(k));
+    row.segment = key.segment;
+    row.period = key.period;
+    row.rows = cell.rows[index_of(k)];
+    switch (k) {
+      case survey_kpi::nps: {
+        const nps_result r = cell.nps.result();
+        row.value = r.value;
+        row.n = r.n;
+        row.ci95 = r.ci95;
+        row.band = std::string(bands.classify("nps", r.value));
+        row.details = {{"promoters", r.promoters},
+                       {"passives", r.passives},
+                       {"detractors", r.detractors},
+                       {"standard_error", r.standard_error}};
+        break;
+      }
+      case survey_kpi::csat: {
+        const csat_result r = cell.csat.result();
+        row.value = r.value;
+        row.n = r.n;
+        row.ci95 = r.ci95;
+        row.band = std::string(bands.classify("csat", r.value));
+        row.details = {{"satisfied", r.satisfied},
+                       {"mean", r.mean},
+                       {"top_box_pct", r.top_box_pct},
+                       {"bottom2_box_pct", r.bottom2_box_pct},
+                       {"scale", scale_text(r.options.scale)},
+                       {"satisfied_range", scale_text(r.options.satisfied)},
+                       {"distribution", distribution_json(r.distribution, r.options.scale)}};
+        break;
+      }
+      case survey_kpi::ces: {
+        const ces_result r = cell.ces.result();
+        row.value = r.value;
+        row.n = r.n;
+        row.ci95 = r.ci95;
+        row.decimals = 2;
+        row.band = std::string(bands.classify("ces", ces_on_seven_point_scale(r.value, r.options.scale)));
+        row.details = {{"mean", r.value},
+                       {"standard_deviation", r.standard_deviation},
+                       {"pct_easy", r.pct_easy},
+                       {"scale", scale_text(r.options.scale)},
+                       {"direction", r.options.lower_is_better ? "lower is better (mirrored)" : "higher is better"},
+                       {"distribution", distribution_json(r.distribution, r.options.scale)}};
+        break;
+      }
+    }
+    return row;
+  }
+
+  const survey_options& options_;
+  const survey_plan& plan_;
+  diagnostics& diag_;
+  cell_map<survey_cell> cells_;
+  row_accounting rows_;
+  std::array<bool, 3> active_{};
+};
 
 int run_survey(survey_options& o) {
   finalize_common_options(o.common);
   const band_table bands = load_bands(o.common.bands_file);
   parse_checks(o.common.checks);  // a bad expression is a usage error before any data is read
-  std::vector<kpi_state> states;
-  for (survey_kpi k : all_survey_kpis) {
-    if (!o.want[index_of(k)]) continue;
-    kpi_state s;
-    s.kind = k;
-    s.scale = parse_scale_flag(o.scale_text[index_of(k)], "--scale");
-    if (k == survey_kpi::nps && !(s.scale == nps_scale || s.scale == rating_scale{1, 10}))
-      throw usage_error("NPS is asked on 0-10 (or 1-10), not " + o.scale_text[index_of(k)]);
-    if (k == survey_kpi::csat) {
-      csat_options co = csat_options::for_scale(s.scale);
-      if (!o.satisfied_text.empty()) {
-        co.satisfied = parse_scale_flag(o.satisfied_text, "--satisfied");
-        if (co.satisfied.low < s.scale.low || co.satisfied.high > s.scale.high)
-          throw usage_error("--satisfied " + o.satisfied_text + " lies outside the scale " + scale_text(s.scale));
-      }
-      s.csat = csat_accumulator(co);
-    }
-    if (k == survey_kpi::ces) s.ces = ces_accumulator(ces_options{s.scale, o.lower_is_better});
-    states.push_back(std::move(s));
-  }
-
+  finalize_grouping_options(o.grouping);
+  const survey_plan plan = make_plan(o);
   diagnostics diag(o.common.quiet, o.common.verbose);
-  report r;
+  survey_job job(o, plan, diag);
   for (const std::string& path : o.common.inputs) {
     std::unique_ptr<io::table_reader> reader = open_table(path, o.common.input);
-    const bool decimal_comma = reader->decimal_comma();
-    for (kpi_state& s : states) {
-      s.column = resolve_column(o, s.kind, *reader, diag);
-      s.active = s.active || s.column.has_value();
-    }
-    io::record rec;
-    while (reader->next(rec)) {
-      bool used = false;
-      std::string_view first_reason;
-      for (kpi_state& s : states) {
-        if (!s.column) {
-          s.rows.skip("no_column");
-          if (first_reason.empty()) first_reason = "no_column";
-          continue;
-        }
-        const std::string_view cell = rec.fields[*s.column];
-        const io::score_reading reading = io::read_score(cell, s.scale, decimal_comma);
-        if (reading.status == io::score_status::ok) {
-          s.add(reading.value);
-          s.rows.use();
-          used = true;
-          continue;
-        }
-        const std::string& column_name = reader->header()[*s.column];
-        const std::string culprit =
-            reading.status == io::score_status::missing ? "" : fmt::format(" \"{}\"", cell);
-        const std::string what = fmt::format("{}{} in column \"{}\" (expected an integer {})",
-                                             io::reason_text(reading.status), culprit, column_name,
-                                             scale_text(s.scale));
-        const source_location where{reader->name(), rec.line, *s.column + 1};
-        if (o.common.strict) throw data_error(what, where);
-        s.rows.skip(io::reason_key(reading.status));
-        if (first_reason.empty()) first_reason = io::reason_key(reading.status);
-        diag.skipped_row(where, fmt::format("{}: {}", kpi_key(s.kind), what));
-      }
-      if (used) r.rows.use();
-      else r.rows.skip(first_reason);
-    }
+    job.read(*reader);
   }
-
-  bool any_active = false;
-  for (const kpi_state& s : states)
-    if (s.active) {
-      any_active = true;
-      r.kpis.push_back(make_row(s, bands));
-    }
-  if (!any_active)
-    throw data_error("no survey column found (looked for NPS, CSAT and CES columns by their usual names); "
-                     "name them with --nps-column, --csat-column or --ces-column",
-                     {o.common.inputs.empty() ? "" : o.common.inputs.front(), 1, 0});
+  report r = job.make_report(bands);
   return static_cast<int>(finish(r, o.common));
 }
 
@@ -257,7 +340,8 @@ void add_survey_commands(CLI::App& app, std::function<int()>& run) {
        "Examples:\n"
        "  cxkpi nps examples/survey.csv\n"
        "  cxkpi nps export.json --column 'How likely are you to recommend us?' --format json\n"
-       "  cxkpi nps day.csv --check 'nps>=30' --check 'nps.ci_low>=0'\n"},
+       "  cxkpi nps day.csv --check 'nps>=30' --check 'nps.ci_low>=0'\n"
+       "  cxkpi nps survey.csv --by region --period month --check 'nps.change>=-5'\n"},
       {survey_kpi::csat, "csat", "Customer satisfaction: % satisfied (top two points by default)",
        "Examples:\n"
        "  cxkpi csat examples/survey.csv\n"
@@ -273,32 +357,37 @@ void add_survey_commands(CLI::App& app, std::function<int()>& run) {
     CLI::App* cmd = app.add_subcommand(sp.name, sp.description);
     cmd->footer(sp.example);
     add_common_options(*cmd, options->common);
+    add_grouping_options(*cmd, options->grouping);
     cmd->add_option("-c,--column", options->column[index_of(sp.kind)],
                     "The column holding the answers (default: detected from usual names)");
     if (sp.kind == survey_kpi::nps)
       cmd->add_option("--scale", options->scale_text[0], "Answer scale: 0-10, or 1-10 for surveys without a 0")
           ->capture_default_str();
     if (sp.kind == survey_kpi::csat) {
-      cmd->add_option("--scale", options->scale_text[1], "Rating scale LOW-HIGH, e.g. 1-5, 1-7, 1-10")->capture_default_str();
+      cmd->add_option("--scale", options->scale_text[1], "Rating scale LOW-HIGH, e.g. 1-5, 1-7, 1-10")
+          ->capture_default_str();
       cmd->add_option("--satisfied", options->satisfied_text, "Ratings that count as satisfied (default: top two)");
     }
     if (sp.kind == survey_kpi::ces) {
-      cmd->add_option("--scale", options->scale_text[2], "Answer scale LOW-HIGH, e.g. 1-7 or 1-5")->capture_default_str();
+      cmd->add_option("--scale", options->scale_text[2], "Answer scale LOW-HIGH, e.g. 1-7 or 1-5")
+          ->capture_default_str();
       cmd->add_flag("--lower-is-better", options->lower_is_better, "Answers measure effort (low = easy): mirror them");
     }
     cmd->callback([options, &run] { run = [options] { return run_survey(*options); }; });
   }
 
   auto options = std::make_shared<survey_options>();
-  options->want[0] = options->want[1] = options->want[2] = true;
+  options->want = {true, true, true};
   options->required = false;
   CLI::App* cmd = app.add_subcommand("survey", "Every survey KPI (NPS, CSAT, CES) whose column is present");
   cmd->footer(
       "Examples:\n"
       "  cxkpi survey examples/survey.csv\n"
       "  cxkpi survey day.csv --format csv --no-header >> history.csv\n"
-      "  cxkpi survey export.json --format json --check 'nps>=30' --check 'csat>=80'\n");
+      "  cxkpi survey export.json --format json --check 'nps>=30' --check 'csat>=80'\n"
+      "  cxkpi survey examples/survey.csv --by region --period week\n");
   add_common_options(*cmd, options->common);
+  add_grouping_options(*cmd, options->grouping);
   cmd->add_option("--nps-column", options->column[0], "NPS column (default: detected)");
   cmd->add_option("--csat-column", options->column[1], "CSAT column (default: detected)");
   cmd->add_option("--ces-column", options->column[2], "CES column (default: detected)");
