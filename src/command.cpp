@@ -7,7 +7,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <tuple>
 #include <cstdlib>
 #include <cstring>
 
@@ -52,17 +54,29 @@ void finalize_common_options(common_options& o) {
 }
 
 diagnostics::~diagnostics() {
-  if (!quiet_ && skipped_ > listed_limit)
+  if (quiet_) return;
+  for (const note& n : first_notes_) std::fprintf(stderr, "cxkpi: warning: %s\n", n.text.c_str());
+  if (skipped_ > first_notes_.size())
     std::fprintf(stderr, "cxkpi: warning: %llu more skipped rows not listed (counts are in the output)\n",
-                 static_cast<unsigned long long>(skipped_ - listed_limit));
+                 static_cast<unsigned long long>(skipped_ - first_notes_.size()));
 }
 
 void diagnostics::skipped_row(const source_location& where, const std::string& what) {
-  ++skipped_;
-  if (quiet_ || skipped_ > listed_limit) return;
+  if (quiet_) return;
   std::string place = where.file + ":" + std::to_string(where.line) + ":";
   if (where.column != 0) place += std::to_string(where.column) + ":";
-  std::fprintf(stderr, "cxkpi: warning: %s skipped row: %s\n", place.c_str(), what.c_str());
+  // Inputs are named by path, or <stdin> for "-".
+  std::size_t input = inputs_.size();
+  for (std::size_t i = 0; i < inputs_.size(); ++i)
+    if (inputs_[i] == where.file || (inputs_[i] == "-" && where.file == "<stdin>")) input = i;
+  note n{input, where.line, place + " skipped row: " + what};
+  const std::lock_guard<std::mutex> lock(mutex_);
+  ++skipped_;
+  auto before = [](const note& a, const note& b) { return std::tie(a.input, a.line) < std::tie(b.input, b.line); };
+  auto at = std::upper_bound(first_notes_.begin(), first_notes_.end(), n, before);
+  if (static_cast<std::size_t>(at - first_notes_.begin()) >= listed_limit) return;
+  first_notes_.insert(at, std::move(n));
+  if (first_notes_.size() > listed_limit) first_notes_.pop_back();
 }
 
 void diagnostics::info(const std::string& message) const {

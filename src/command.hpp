@@ -12,6 +12,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -40,18 +41,31 @@ void add_common_options(CLI::App& command, common_options& options, bool inputs_
 void finalize_common_options(common_options& options);
 
 // Warnings on standard error: the first few skipped rows by file and line,
-// then a count of the rest. Silent with --quiet.
+// then a count of the rest. Silent with --quiet. Safe to call from several
+// threads: the rows listed are the first by input order and line, whichever
+// thread saw them, so the messages do not depend on the thread count.
 class diagnostics {
  public:
-  explicit diagnostics(bool quiet, bool verbose) : quiet_(quiet), verbose_(verbose) {}
+  diagnostics(const common_options& options) : quiet_(options.quiet), verbose_(options.verbose), inputs_(options.inputs) {}
   ~diagnostics();
+  diagnostics(const diagnostics&) = delete;
+  diagnostics& operator=(const diagnostics&) = delete;
+
   void skipped_row(const source_location& where, const std::string& what);
-  void info(const std::string& message) const;  // only with --verbose
+  void info(const std::string& message) const;  // only with --verbose, printed at once
 
  private:
-  static constexpr int listed_limit = 5;
+  static constexpr std::size_t listed_limit = 5;
+  struct note {
+    std::size_t input;
+    std::uint64_t line;
+    std::string text;
+  };
   bool quiet_;
   bool verbose_;
+  std::vector<std::string> inputs_;
+  std::mutex mutex_;
+  std::vector<note> first_notes_;  // sorted, at most listed_limit
   std::uint64_t skipped_ = 0;
 };
 

@@ -7,6 +7,7 @@
 #include "checks.hpp"
 #include "command.hpp"
 #include "grouping.hpp"
+#include "scan.hpp"
 
 #include <cxkpi/ces.hpp>
 #include <cxkpi/csat.hpp>
@@ -197,6 +198,12 @@ class survey_job {
     }
   }
 
+  void merge(survey_job&& other) {
+    cells_.merge(other.cells_);
+    rows_.merge(other.rows_);
+    for (std::size_t i = 0; i < active_.size(); ++i) active_[i] = active_[i] || other.active_[i];
+  }
+
   report make_report(const band_table& bands) const {
     report r;
     r.rows = rows_;
@@ -316,12 +323,8 @@ int run_survey(survey_options& o) {
   parse_checks(o.common.checks);  // a bad expression is a usage error before any data is read
   finalize_grouping_options(o.grouping);
   const survey_plan plan = make_plan(o);
-  diagnostics diag(o.common.quiet, o.common.verbose);
-  survey_job job(o, plan, diag);
-  for (const std::string& path : o.common.inputs) {
-    std::unique_ptr<io::table_reader> reader = open_table(path, o.common.input);
-    job.read(*reader);
-  }
+  diagnostics diag(o.common);
+  const survey_job job = scan_inputs(o.common, [&] { return survey_job(o, plan, diag); });
   report r = job.make_report(bands);
   return static_cast<int>(finish(r, o.common));
 }
