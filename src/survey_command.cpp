@@ -317,19 +317,32 @@ class survey_job {
   std::array<bool, 3> active_{};
 };
 
+report compute(const survey_options& o, const band_table& bands) {
+  const survey_plan plan = make_plan(o);
+  diagnostics diag(o.common);
+  const survey_job job = scan_inputs(o.common, [&] { return survey_job(o, plan, diag); });
+  return job.make_report(bands);
+}
+
 int run_survey(survey_options& o) {
   finalize_common_options(o.common);
   const band_table bands = load_bands(o.common.bands_file);
   parse_checks(o.common.checks);  // a bad expression is a usage error before any data is read
   finalize_grouping_options(o.grouping);
-  const survey_plan plan = make_plan(o);
-  diagnostics diag(o.common);
-  const survey_job job = scan_inputs(o.common, [&] { return survey_job(o, plan, diag); });
-  report r = job.make_report(bands);
+  report r = compute(o, bands);
   return static_cast<int>(finish(r, o.common));
 }
 
 }  // namespace
+
+report survey_report(const common_options& common, const grouping_options& grouping, const band_table& bands) {
+  survey_options o;
+  o.common = common;
+  o.grouping = grouping;
+  o.want = {true, true, true};
+  o.required = false;
+  return compute(o, bands);
+}
 
 void add_survey_commands(CLI::App& app, std::function<int()>& run) {
   struct spec {
