@@ -3,6 +3,7 @@
 // failures by throwing.
 
 #include "exit_code.hpp"
+#include "norm_command.hpp"
 #include "survey_command.hpp"
 
 #include <cxkpi/error.hpp>
@@ -36,6 +37,7 @@ int main(int argc, char** argv) {
 
   std::function<int()> run;
   cxkpi::cli::add_survey_commands(app, run);
+  cxkpi::cli::add_norm_command(app, run);
 
   try {
     app.parse(argc, argv);

@@ -82,6 +82,11 @@ std::string details_text(const kpi_row& row) {
     std::string text;
     if (key == "distribution" && value.is_object()) {
       text = "[" + sparkline(value) + "]";
+    } else if (key == "slowest" && value.is_array()) {
+      for (const auto& c : value)
+        text += (text.empty() ? "slowest " : ", ") + c.value("id", std::string()) + " (" +
+                fixed(c.value("hours", 0.0), 1) + "h)";
+      if (text.empty()) continue;
     } else if (value.is_number()) {
       std::string key_text(key);
       for (char& c : key_text)
