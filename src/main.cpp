@@ -4,6 +4,7 @@
 
 #include "exit_code.hpp"
 #include "norm_command.hpp"
+#include "whatif_command.hpp"
 #include "survey_command.hpp"
 
 #include <cxkpi/error.hpp>
@@ -38,6 +39,7 @@ int main(int argc, char** argv) {
   std::function<int()> run;
   cxkpi::cli::add_survey_commands(app, run);
   cxkpi::cli::add_norm_command(app, run);
+  cxkpi::cli::add_whatif_command(app, run);
 
   try {
     app.parse(argc, argv);
