@@ -632,6 +632,11 @@ class json_reader final : public table_reader {
   template <class Handler>
   void parse(std::size_t length, Handler& handler, bool lines = false) {
     const char* const first = buffer_.data() + pos_;
+    // nlohmann's lexer takes a NUL byte for the end of its input, which would
+    // hide the rest of a JSON Lines line (`{"a":1}<NUL>{"a":2}` read as one
+    // record); a raw NUL is valid nowhere in JSON.
+    if (const void* nul = std::memchr(first, '\0', length); nul != nullptr)
+      fail("invalid JSON: unexpected <U+0000>", pos_ + static_cast<std::size_t>(static_cast<const char*>(nul) - first));
     if (nlohmann::json::sax_parse(first, first + length, &handler, nlohmann::json::input_format_t::json,
                                   /*strict=*/true, /*ignore_comments=*/false)) {
       return;
