@@ -201,10 +201,11 @@ enum class parse_status {
   end,        ///< nothing but empty lines was left before the end of input
 };
 
-/// Splits rows out of a memory range, a batch at a time. Its only state
-/// between calls is what the caller passes in (the position, which must be at
-/// a row boundary, and the physical line there), so several parsers can work
-/// on separate row-aligned chunks of one file. Parsing a batch of rows per
+/// Splits rows out of a memory range, a batch at a time. Apart from a cache of
+/// scan positions (see reset_scan), its only state between calls is what the
+/// caller passes in (the position, which must be at a row boundary, and the
+/// physical line there), so several parsers can work on separate row-aligned
+/// chunks of one file. Parsing a batch of rows per
 /// call, rather than one, keeps the scan state in registers across rows.
 ///
 /// It owns the field views and the scratch buffer where fields with doubled
