@@ -2,8 +2,11 @@
 // The only file that prints errors and picks exit codes; commands report
 // failures by throwing.
 
+#include "churn_command.hpp"
 #include "exit_code.hpp"
 #include "norm_command.hpp"
+#include "orders_command.hpp"
+#include "report_command.hpp"
 #include "whatif_command.hpp"
 #include "survey_command.hpp"
 
@@ -34,10 +37,14 @@ int main(int argc, char** argv) {
       "Examples:\n"
       "  cxkpi survey examples/survey.csv\n"
       "  cxkpi nps export.csv --format json --check 'nps>=30'\n"
+      "  cxkpi report --survey examples/survey.csv --orders examples/orders.csv --subscriptions examples/subscriptions.csv\n"
       "Run 'cxkpi COMMAND --help' for a command's flags.\n");
 
   std::function<int()> run;
   cxkpi::cli::add_survey_commands(app, run);
+  cxkpi::cli::add_churn_command(app, run);
+  cxkpi::cli::add_order_commands(app, run);
+  cxkpi::cli::add_report_command(app, run);
   cxkpi::cli::add_norm_command(app, run);
   cxkpi::cli::add_whatif_command(app, run);
 

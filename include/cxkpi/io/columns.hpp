@@ -78,6 +78,46 @@ inline constexpr std::string_view csat_keywords[] = {"csat", "satisf"};
 inline constexpr std::string_view ces_names[] = {"ces", "ces score", "effort", "customer effort score",
                                                  "effort score"};
 inline constexpr std::string_view ces_keywords[] = {"effort", "ces "};
+
+// Order and subscription columns. Keywords are kept to words that cannot hide
+// inside unrelated names: "end" would match "gender" and "spend", so the end
+// date is found by whole names and "end date", "cancel" only.
+inline constexpr std::string_view customer_names[] = {
+    "customer id", "customerid", "customer", "customer number", "customer no", "client id", "clientid", "client",
+    "user id", "userid", "account id", "accountid", "member id", "buyer id", "email", "e mail", "customer email",
+    "email address", "buyer"};
+inline constexpr std::string_view customer_keywords[] = {"customer", "client", "email"};
+inline constexpr std::string_view order_date_names[] = {
+    "order date", "date", "order datetime", "order time", "purchase date", "transaction date", "invoice date",
+    "invoicedate", "orderdate", "created at", "order created at", "paid at", "timestamp", "datetime"};
+inline constexpr std::string_view order_date_keywords[] = {"date", "time"};
+inline constexpr std::string_view amount_names[] = {
+    "amount", "total", "revenue", "order total", "order amount", "total amount", "order value", "value", "sales",
+    "net sales", "total sales", "gross sales", "total price", "price", "dollar value", "dollars", "spend"};
+inline constexpr std::string_view amount_keywords[] = {"amount", "revenue", "total", "sales", "value"};
+inline constexpr std::string_view profit_names[] = {"profit", "gross profit", "net profit", "profit amount",
+                                                    "contribution"};
+inline constexpr std::string_view profit_keywords[] = {"profit"};
+inline constexpr std::string_view service_names[] = {
+    "service", "services", "product", "products", "plan", "product name", "service name", "plan name",
+    "product id", "sku", "item", "item name", "lineitem name"};
+// Not "service": wide CRM exports have yes/no columns such as "PhoneService".
+inline constexpr std::string_view service_keywords[] = {"product", "plan"};
+inline constexpr std::string_view start_names[] = {
+    "start date", "start", "started at", "start time", "subscription start", "subscription start date",
+    "signup date", "sign up date", "signed up at", "join date", "joined", "joined at", "activation date",
+    "activated at", "begin date", "contract start"};
+inline constexpr std::string_view start_keywords[] = {"start", "signup", "sign up", "joined"};
+inline constexpr std::string_view end_names[] = {
+    "end date", "end", "ended at", "end time", "subscription end", "subscription end date", "cancel date",
+    "cancelled at", "canceled at", "cancellation date", "churn date", "churned at", "stop date", "contract end",
+    "termination date"};
+inline constexpr std::string_view end_keywords[] = {"end date", "ended", "cancel", "churn date"};
+// A flag is recognised by its whole name only: a keyword "churn" would also
+// match a "churn date".
+inline constexpr std::string_view churn_flag_names[] = {"churn", "churned", "is churned", "has churned",
+                                                        "churn flag", "churn label", "exited", "attrition",
+                                                        "attrited"};
 }  // namespace usual_columns
 
 /// Hints for the NPS column.
@@ -86,6 +126,29 @@ inline column_hints nps_column_hints() { return {usual_columns::nps_names, usual
 inline column_hints csat_column_hints() { return {usual_columns::csat_names, usual_columns::csat_keywords}; }
 /// Hints for the CES column.
 inline column_hints ces_column_hints() { return {usual_columns::ces_names, usual_columns::ces_keywords}; }
+
+/// Hints for the customer id: `customer_id`, `customer`, `email`, ...
+inline column_hints customer_column_hints() {
+  return {usual_columns::customer_names, usual_columns::customer_keywords};
+}
+/// Hints for an order's date: `order_date`, `date`, `created at`, ...
+inline column_hints order_date_column_hints() {
+  return {usual_columns::order_date_names, usual_columns::order_date_keywords};
+}
+/// Hints for an order's amount: `amount`, `total`, `revenue`, ...
+inline column_hints amount_column_hints() { return {usual_columns::amount_names, usual_columns::amount_keywords}; }
+/// Hints for an order's profit: `profit`, `gross profit`, ...
+inline column_hints profit_column_hints() { return {usual_columns::profit_names, usual_columns::profit_keywords}; }
+/// Hints for a service, product or plan: `service`, `product`, `plan`, ...
+inline column_hints service_column_hints() {
+  return {usual_columns::service_names, usual_columns::service_keywords};
+}
+/// Hints for a subscription's start date: `start_date`, `signup date`, ...
+inline column_hints start_column_hints() { return {usual_columns::start_names, usual_columns::start_keywords}; }
+/// Hints for a subscription's end date: `end_date`, `cancelled at`, ...
+inline column_hints end_column_hints() { return {usual_columns::end_names, usual_columns::end_keywords}; }
+/// Hints for a churn flag (`Churn` with `Yes`/`No`): whole names only.
+inline column_hints churn_flag_column_hints() { return {usual_columns::churn_flag_names, {}}; }
 
 /// Hints without the generic name `score`, for commands that look for several
 /// KPIs at once, where `score` could be any of them.

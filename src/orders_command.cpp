@@ -1,0 +1,433 @@
+// cxkpi rpr | clv | services. One job reads order rows into the library's
+// accumulators (per-customer state only, never the list of orders), with
+// row accounting per KPI: a row with a bad amount still counts for services.
+
+#include "orders_command.hpp"
+
+#include "checks.hpp"
+#include "churn_command.hpp"
+#include "scan.hpp"
+
+#include <cxkpi/io/number.hpp>
+#include <cxkpi/money.hpp>
+#include <cxkpi/stats.hpp>
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <limits>
+#include <memory>
+
+namespace cxkpi::cli {
+namespace {
+
+constexpr double no_value = std::numeric_limits<double>::quiet_NaN();
+
+ordered_json optional_number(const std::optional<double>& v) { return v ? ordered_json(*v) : ordered_json(nullptr); }
+ordered_json optional_date(const std::optional<date>& d) {
+  return d ? ordered_json(to_string(*d)) : ordered_json(nullptr);
+}
+
+bool has_window(const date_window& w) { return w.from.has_value() || w.to.has_value(); }
+
+class orders_job {
+ public:
+  orders_job(const orders_settings& settings, diagnostics& diag)
+      : s_(settings), diag_(diag), orders_(settings.dates.window) {}
+
+  void read(io::table_reader& reader) {
+    const bool window = has_window(s_.dates.window);
+    const std::size_t customer = need_column(reader, s_.columns.customer, customer_column(), diag_);
+    // Services look at dates only to apply a window; order figures use a
+    // date column whenever there is one (first and last order, CLV).
+    std::optional<std::size_t> date_col, amount_col, profit_col, service_col;
+    if (s_.dates_required || window) date_col = need_column(reader, s_.columns.date, order_date_column(), diag_);
+    else if (s_.orders) date_col = find_column(reader, s_.columns.date, order_date_column(), diag_);
+    if (s_.orders) {
+      amount_col = s_.amounts_required ? need_column(reader, s_.columns.amount, amount_column(), diag_)
+                                       : find_column(reader, s_.columns.amount, amount_column(), diag_);
+      if (s_.profits) profit_col = find_column(reader, s_.columns.profit, profit_column(), diag_);
+      if (!amount_col) diag_.info(fmt::format("{}: no amount column: no AOV or revenue", reader.name()));
+    }
+    if (s_.services)
+      service_col = s_.services_required ? need_column(reader, s_.columns.service, service_column(), diag_)
+                                         : find_column(reader, s_.columns.service, service_column(), diag_);
+    amounts_ = amounts_ && amount_col.has_value();
+    dated_ = dated_ && date_col.has_value();
+    any_services_ = any_services_ || service_col.has_value();
+    // Which KPI a warning is about, when a row feeds two.
+    const std::string_view order_prefix = s_.orders && service_col ? "orders" : "";
+    const std::string_view service_prefix = s_.orders && service_col ? "services" : "";
+
+    const cell_reader cells(reader, s_.dates.format);
+    io::record rec;
+    while (reader.next(rec)) {
+      // Problems shared by every KPI of the row: no customer, a bad date, a
+      // date outside the window (not an error: it is what --from/--to ask).
+      cell_problem shared;
+      const std::optional<std::string_view> id = cells.text(rec, customer, "missing_customer", "customer id", shared);
+      std::optional<date> day;
+      if (!shared && date_col) {
+        day = cells.day(rec, *date_col, shared);
+        if (day && !s_.dates.window.contains(*day)) shared = {"outside_window", "", *date_col};
+      }
+      if (shared && shared.reason != "outside_window") note_skipped(shared, reader, rec, s_.strict, diag_);
+      const bool shared_by_services = shared && (shared.reason == "missing_customer" || window);
+
+      bool used = false;
+      std::string_view first_reason;
+      auto skip = [&](row_accounting& rows, std::string_view reason) {
+        rows.skip(reason);
+        if (first_reason.empty()) first_reason = reason;
+      };
+      if (s_.orders) {
+        cell_problem problem = shared;
+        std::optional<std::int64_t> amount, profit;
+        if (!problem && amount_col) {
+          amount = cells.money(rec, *amount_col, false, problem);
+          if (problem) note_skipped(problem, reader, rec, s_.strict, diag_, order_prefix);
+        }
+        if (!problem && profit_col) {
+          profit = cells.money(rec, *profit_col, true, problem, true);
+          if (problem) note_skipped(problem, reader, rec, s_.strict, diag_, order_prefix);
+        }
+        if (problem) {
+          skip(order_rows_, problem.reason);
+        } else {
+          if (day) orders_.add(*id, *day, amount.value_or(0), profit);
+          else orders_.add_undated(*id, amount.value_or(0), profit);
+          order_rows_.use();
+          used = true;
+        }
+      }
+      if (service_col) {
+        cell_problem problem;
+        if (shared_by_services) problem = shared;
+        std::optional<std::string_view> service;
+        if (!problem) {
+          service = cells.text(rec, *service_col, "missing_service", "service", problem);
+          if (problem) note_skipped(problem, reader, rec, s_.strict, diag_, service_prefix);
+        }
+        if (problem) {
+          skip(service_rows_, problem.reason);
+        } else {
+          services_.add(*id, *service);
+          service_rows_.use();
+          used = true;
+        }
+      }
+      if (used) rows_.use();
+      else rows_.skip(first_reason.empty() ? std::string_view(shared.reason) : first_reason);
+    }
+  }
+
+  void merge(orders_job&& other) {
+    orders_.merge(other.orders_);
+    services_.merge(other.services_);
+    rows_.merge(other.rows_);
+    order_rows_.merge(other.order_rows_);
+    service_rows_.merge(other.service_rows_);
+    amounts_ = amounts_ && other.amounts_;
+    dated_ = dated_ && other.dated_;
+    any_services_ = any_services_ || other.any_services_;
+  }
+
+  orders_outcome outcome() const {
+    orders_outcome out;
+    if (s_.orders) out.orders = orders_.result();
+    out.amounts = amounts_;
+    out.dated = dated_;
+    if (any_services_) out.services = services_.result();
+    out.input_rows = rows_;
+    out.order_rows = order_rows_;
+    out.service_rows = service_rows_;
+    return out;
+  }
+
+ private:
+  const orders_settings& s_;
+  diagnostics& diag_;
+  order_accumulator orders_;
+  services_accumulator services_;
+  row_accounting rows_, order_rows_, service_rows_;
+  bool amounts_ = true;
+  bool dated_ = true;
+  bool any_services_ = false;
+};
+
+// A fraction 0-1, or a percentage with `%`: 0.25 and 25% are the same margin.
+double parse_fraction(const std::string& text, std::string_view flag) {
+  const double value = parse_flag_number(text, flag, true);
+  return io::trim(text).ends_with('%') ? value / 100.0 : value;
+}
+
+}  // namespace
+
+orders_outcome scan_orders(const common_options& common, const orders_settings& settings) {
+  diagnostics diag(common);
+  const orders_job job = scan_inputs(common, [&] { return orders_job(settings, diag); });
+  return job.outcome();
+}
+
+void add_clv_flags(CLI::App& command, clv_flags& f, bool subscriptions_flag) {
+  command.add_option("--lifespan", f.lifespan, "Customer lifespan in months (wins over churn)");
+  auto* churn = command.add_option("--churn", f.churn, "Monthly churn % (5 or 5%): duration = 100 / churn months");
+  if (subscriptions_flag) {
+    auto* subscriptions = command.add_option("--subscriptions", f.subscriptions,
+                                             "Subscription FILE(s) to compute the monthly churn from (see 'cxkpi churn')");
+    churn->excludes(subscriptions);
+  }
+  command.add_option("--horizon", f.horizon, "Cap on the duration, in months")->capture_default_str();
+  command.add_option("--margin", f.margin, "Profit margin (0.25 or 25%): profit form W x A with W = margin x AOV");
+  command.add_option("--cac", f.cac, "Customer acquisition cost: adds CLV:CAC and its band");
+}
+
+clv_inputs resolve_clv_flags(const clv_flags& f) {
+  clv_inputs in;
+  if (!f.lifespan.empty()) {
+    in.options.lifespan_months = parse_flag_number(f.lifespan, "--lifespan");
+    if (*in.options.lifespan_months <= 0)
+      throw usage_error(fmt::format("--lifespan takes a positive number of months, not \"{}\"", f.lifespan));
+  }
+  if (!f.churn.empty()) {
+    in.options.monthly_churn_percent = parse_flag_number(f.churn, "--churn", true);
+    if (*in.options.monthly_churn_percent < 0 || *in.options.monthly_churn_percent > 100)
+      throw usage_error(fmt::format("--churn takes a monthly percentage between 0 and 100, not \"{}\"", f.churn));
+    in.churn_source = "given";
+  }
+  in.options.horizon_months = parse_flag_number(f.horizon, "--horizon");
+  if (in.options.horizon_months <= 0)
+    throw usage_error(fmt::format("--horizon takes a positive number of months, not \"{}\"", f.horizon));
+  if (!f.margin.empty()) {
+    in.options.margin = parse_fraction(f.margin, "--margin");
+    if (*in.options.margin < 0 || *in.options.margin > 1)
+      throw usage_error(
+          fmt::format("--margin takes a fraction between 0 and 1 (0.25) or a percentage (25%), not \"{}\"", f.margin));
+  }
+  if (!f.cac.empty()) {
+    in.options.cac = parse_flag_number(f.cac, "--cac");
+    if (*in.options.cac <= 0) throw usage_error(fmt::format("--cac takes a positive amount, not \"{}\"", f.cac));
+  }
+  try {
+    relationship_duration(in.options);  // the library's own checks, should ours ever drift from them
+  } catch (const std::invalid_argument& e) {
+    throw usage_error(e.what());
+  }
+  return in;
+}
+
+kpi_row rpr_row(const orders_outcome& outcome, const date_window& window, const band_table& bands) {
+  const rpr_result r = outcome.orders.value_or(rpr_result{});
+  kpi_row row;
+  row.kpi = "rpr";
+  row.value = r.rpr_percent.value_or(no_value);
+  row.n = r.customers;
+  const interval p = wilson_interval(r.repeat_customers, r.customers);
+  row.ci95 = {100.0 * p.low, 100.0 * p.high};
+  row.band = std::isnan(row.value) ? "" : std::string(bands.classify("rpr", row.value));
+  row.decimals = 2;
+  row.details = {{"customers", r.customers},
+                 {"repeat_customers", r.repeat_customers},
+                 {"orders", r.orders},
+                 {"orders_per_customer", optional_number(r.orders_per_customer)},
+                 {"aov", outcome.amounts ? optional_number(r.aov) : ordered_json(nullptr)},
+                 {"revenue", outcome.amounts ? ordered_json(to_units(r.revenue_micros)) : ordered_json(nullptr)},
+                 {"first_order", optional_date(r.first_order)},
+                 {"last_order", optional_date(r.last_order)},
+                 {"from", optional_date(window.from)},
+                 {"to", optional_date(window.to)}};
+  row.rows = outcome.order_rows;
+  return row;
+}
+
+std::vector<kpi_row> clv_rows(const orders_outcome& outcome, const clv_inputs& inputs, const band_table& bands) {
+  const clv_result c = compute_clv(outcome.orders.value_or(rpr_result{}), inputs.options);
+  std::vector<kpi_row> rows;
+  kpi_row row;
+  row.kpi = "clv";
+  row.value = c.clv.value_or(no_value);
+  row.n = c.customers;
+  row.decimals = 2;
+  row.details = {{"aov", optional_number(c.aov)},
+                 {"orders", c.orders},
+                 {"customers", c.customers},
+                 {"orders_per_customer", optional_number(c.orders_per_customer)},
+                 {"window_days", optional_number(c.window_days)},
+                 {"window_months", optional_number(c.window_months)},
+                 {"frequency_per_month", optional_number(c.frequency_per_month)},
+                 {"duration_months", c.duration.months},
+                 {"duration_rule", to_string(c.duration.rule)},
+                 {"horizon_months", inputs.options.horizon_months},
+                 {"lifespan_months", optional_number(inputs.options.lifespan_months)},
+                 {"monthly_churn", optional_number(inputs.options.monthly_churn_percent)},
+                 {"churn_source", inputs.churn_source.empty() ? ordered_json(nullptr) : ordered_json(inputs.churn_source)},
+                 {"profit_basis", to_string(c.basis)},
+                 {"margin", optional_number(inputs.options.margin)},
+                 {"profit_per_order", optional_number(c.profit_per_order)},
+                 {"clv_profit", optional_number(c.clv_profit)},
+                 {"cac", optional_number(c.cac)},
+                 {"clv_cac", optional_number(c.clv_cac)}};
+  row.rows = outcome.order_rows;
+  rows.push_back(row);
+  if (inputs.options.cac) {
+    // Its own KPI so that `--check 'clv_cac>=3'` reads as written and the
+    // ratio gets its band (3:1 or better is healthy).
+    kpi_row ratio;
+    ratio.kpi = "clv_cac";
+    ratio.value = c.clv_cac.value_or(no_value);
+    ratio.n = c.customers;
+    ratio.decimals = 2;
+    ratio.band = std::isnan(ratio.value) ? "" : std::string(bands.classify("clv_cac", ratio.value));
+    ratio.details = {{"clv", optional_number(c.clv)}, {"cac", *inputs.options.cac}};
+    ratio.rows = outcome.order_rows;
+    rows.push_back(std::move(ratio));
+  }
+  return rows;
+}
+
+kpi_row services_row(const orders_outcome& outcome) {
+  const services_result s = outcome.services.value_or(services_result{});
+  kpi_row row;
+  row.kpi = "services";
+  row.value = s.services_per_customer.value_or(no_value);
+  row.n = s.customers;
+  row.decimals = 2;
+  ordered_json penetration = ordered_json::object(), users = ordered_json::object(),
+               distribution = ordered_json::object();
+  for (const service_share& share : s.penetration) {
+    penetration[share.service] = share.percent;
+    users[share.service] = share.customers;
+  }
+  for (std::size_t k = 0; k < s.distribution.size(); ++k) distribution[std::to_string(k + 1)] = s.distribution[k];
+  row.details = {{"customers", s.customers},
+                 {"pairs", s.pairs},
+                 {"services", s.penetration.size()},
+                 {"penetration", penetration},
+                 {"service_customers", users},
+                 {"distribution", distribution}};
+  row.rows = outcome.service_rows;
+  return row;
+}
+
+namespace {
+
+enum class order_kpi { rpr, clv, services };
+
+struct orders_cli {
+  order_kpi kpi = order_kpi::rpr;
+  common_options common;
+  orders_settings settings;
+  clv_flags clv;
+};
+
+// The monthly churn of --subscriptions files, over the same --from/--to.
+std::optional<double> churn_of_subscriptions(const orders_cli& o, const band_table& bands) {
+  common_options common = o.common;
+  common.inputs = o.clv.subscriptions;
+  common.checks.clear();
+  churn_settings churn;
+  churn.columns = o.settings.columns;
+  churn.dates = o.settings.dates;
+  churn.strict = o.common.strict;
+  return compute_churn(common, churn, bands, false).monthly_churn_percent;
+}
+
+int run_orders(orders_cli& o) {
+  finalize_common_options(o.common);
+  const band_table bands = load_bands(o.common.bands_file);
+  parse_checks(o.common.checks);  // a bad expression is a usage error before any data is read
+  finalize_date_flags(o.settings.dates);
+  o.settings.strict = o.common.strict;
+  report r;
+  switch (o.kpi) {
+    case order_kpi::rpr: {
+      const orders_outcome outcome = scan_orders(o.common, o.settings);
+      r.kpis.push_back(rpr_row(outcome, o.settings.dates.window, bands));
+      r.rows = outcome.input_rows;
+      break;
+    }
+    case order_kpi::clv: {
+      clv_inputs inputs = resolve_clv_flags(o.clv);  // before reading: a bad flag costs no scan
+      o.settings.profits = !inputs.options.margin;
+      if (!o.clv.subscriptions.empty()) {
+        inputs.options.monthly_churn_percent = churn_of_subscriptions(o, bands);
+        inputs.churn_source = "subscriptions";
+      }
+      const orders_outcome outcome = scan_orders(o.common, o.settings);
+      for (kpi_row& row : clv_rows(outcome, inputs, bands)) r.kpis.push_back(std::move(row));
+      r.rows = outcome.input_rows;
+      break;
+    }
+    case order_kpi::services: {
+      const orders_outcome outcome = scan_orders(o.common, o.settings);
+      r.kpis.push_back(services_row(outcome));
+      r.rows = outcome.input_rows;
+      break;
+    }
+  }
+  return static_cast<int>(finish(r, o.common));
+}
+
+}  // namespace
+
+void add_order_commands(CLI::App& app, std::function<int()>& run) {
+  using namespace column_flag;
+  {
+    auto o = std::make_shared<orders_cli>();
+    o->kpi = order_kpi::rpr;
+    CLI::App* cmd = app.add_subcommand("rpr", "Repeat purchase rate: % of customers with 2+ orders, with AOV");
+    cmd->footer(
+        "One row per order: customer id, order date, amount (columns found by their usual names).\n"
+        "\n"
+        "Examples:\n"
+        "  cxkpi rpr examples/orders.csv\n"
+        "  cxkpi rpr orders.csv --from 2025-01-01 --to 2025-07-01 --check 'rpr>=25'\n"
+        "  cxkpi rpr CDNOW_master.txt --delimiter whitespace --format json\n"
+        "  cxkpi rpr export.csv --date-format day-first --customer-column Email --amount-column Total\n");
+    add_common_options(*cmd, o->common);
+    add_column_flags(*cmd, o->settings.columns, customer | date | amount);
+    add_date_flags(*cmd, o->settings.dates, true);
+    cmd->callback([o, &run] { run = [o] { return run_orders(*o); }; });
+  }
+  {
+    auto o = std::make_shared<orders_cli>();
+    o->kpi = order_kpi::clv;
+    o->settings.dates_required = true;
+    o->settings.amounts_required = true;
+    CLI::App* cmd = app.add_subcommand("clv", "Customer lifetime value: AOV x orders per month x duration, and W x A");
+    cmd->footer(
+        "Duration in months: --lifespan, else 100 / monthly churn (--churn or --subscriptions),\n"
+        "capped at --horizon (36). Profit form W x A: --margin, or a profit column.\n"
+        "\n"
+        "Examples:\n"
+        "  cxkpi clv examples/orders.csv --subscriptions examples/subscriptions.csv\n"
+        "  cxkpi clv orders.csv --churn 4 --margin 0.3 --cac 60 --check 'clv_cac>=3'\n"
+        "  cxkpi clv orders.csv --lifespan 24 --profit-column gross_profit --format json\n");
+    add_common_options(*cmd, o->common);
+    add_column_flags(*cmd, o->settings.columns, customer | date | amount | profit | start | end);
+    add_date_flags(*cmd, o->settings.dates, true);
+    add_clv_flags(*cmd, o->clv, true);
+    cmd->callback([o, &run] { run = [o] { return run_orders(*o); }; });
+  }
+  {
+    auto o = std::make_shared<orders_cli>();
+    o->kpi = order_kpi::services;
+    o->settings.orders = false;
+    o->settings.services = true;
+    o->settings.services_required = true;
+    CLI::App* cmd = app.add_subcommand("services", "Services per customer, penetration per service, distribution");
+    cmd->footer(
+        "One row per (customer, service) use: orders with a product, or contracts.\n"
+        "\n"
+        "Examples:\n"
+        "  cxkpi services examples/orders.csv\n"
+        "  cxkpi services contracts.csv --service-column plan --format json\n"
+        "  cxkpi services orders.csv --from 2025-01-01 --check 'services>=1.5'\n");
+    add_common_options(*cmd, o->common);
+    add_column_flags(*cmd, o->settings.columns, customer | service | date);
+    add_date_flags(*cmd, o->settings.dates, true);
+    cmd->callback([o, &run] { run = [o] { return run_orders(*o); }; });
+  }
+}
+
+}  // namespace cxkpi::cli

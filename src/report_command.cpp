@@ -1,0 +1,144 @@
+// cxkpi report. Each kind of input is one section that appends the KPIs it
+// supports, in SPEC.md's order (NPS, CSAT, CES, churn, RPR, CLV, services);
+// a KPI that needs two kinds (CLV's churn from subscriptions, and later
+// revenue by NPS group) reads what the earlier sections left in
+// `report_state`. Checks run once, over the whole report.
+
+#include "report_command.hpp"
+
+#include "checks.hpp"
+#include "churn_command.hpp"
+#include "command.hpp"
+#include "customer_fields.hpp"
+#include "grouping.hpp"
+#include "orders_command.hpp"
+#include "survey_command.hpp"
+
+#include <fmt/format.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cxkpi::cli {
+namespace {
+
+struct report_cli {
+  common_options common;
+  std::vector<std::string> survey;
+  std::vector<std::string> orders;
+  std::vector<std::string> subscriptions;
+  column_flags columns;
+  date_flags dates;
+  clv_flags clv;
+};
+
+// What the sections build and share.
+struct report_state {
+  const report_cli& options;
+  const band_table& bands;
+  report out;
+  std::optional<double> monthly_churn;  // from the subscriptions, for CLV
+};
+
+common_options inputs_of(const common_options& common, const std::vector<std::string>& files) {
+  common_options c = common;
+  c.inputs = files;
+  c.checks.clear();  // checked once, on the whole report
+  return c;
+}
+
+void append(report_state& state, std::vector<kpi_row>&& rows, const row_accounting& input_rows) {
+  for (kpi_row& row : rows) state.out.kpis.push_back(std::move(row));
+  state.out.rows.merge(input_rows);
+}
+
+void survey_section(report_state& state) {
+  const report_cli& o = state.options;
+  report survey = survey_report(inputs_of(o.common, o.survey), grouping_options{}, state.bands);
+  append(state, std::move(survey.kpis), survey.rows);
+}
+
+void subscriptions_section(report_state& state) {
+  const report_cli& o = state.options;
+  churn_settings settings;
+  settings.columns = o.columns;
+  settings.dates = o.dates;
+  settings.period = period_kind::month;  // monthly: the bands' unit, and CLV's
+  settings.strict = o.common.strict;
+  churn_outcome churn = compute_churn(inputs_of(o.common, o.subscriptions), settings, state.bands, false);
+  state.monthly_churn = churn.monthly_churn_percent;
+  append(state, std::move(churn.rows), churn.input_rows);
+}
+
+void orders_section(report_state& state) {
+  const report_cli& o = state.options;
+  clv_inputs clv = resolve_clv_flags(o.clv);
+  if (!clv.options.monthly_churn_percent && !o.subscriptions.empty()) {
+    clv.options.monthly_churn_percent = state.monthly_churn;
+    clv.churn_source = "subscriptions";
+  }
+  orders_settings settings;
+  settings.columns = o.columns;
+  settings.dates = o.dates;
+  settings.strict = o.common.strict;
+  settings.profits = !clv.options.margin;
+  settings.services = true;
+  const common_options common = inputs_of(o.common, o.orders);
+  const orders_outcome outcome = scan_orders(common, settings);
+  std::vector<kpi_row> rows;
+  rows.push_back(rpr_row(outcome, o.dates.window, state.bands));
+  // CLV needs amounts and dates (for the purchase frequency).
+  if (outcome.amounts && outcome.dated)
+    for (kpi_row& row : clv_rows(outcome, clv, state.bands)) rows.push_back(std::move(row));
+  else
+    diagnostics(common).info("no CLV: the orders need an amount and a date column");
+  if (outcome.services) rows.push_back(services_row(outcome));
+  append(state, std::move(rows), outcome.input_rows);
+}
+
+int run_report(report_cli& o) {
+  finalize_common_options(o.common);
+  const band_table bands = load_bands(o.common.bands_file);
+  parse_checks(o.common.checks);  // a bad expression is a usage error before any data is read
+  finalize_date_flags(o.dates);
+  resolve_clv_flags(o.clv);  // a bad flag is a usage error before any data is read
+  if (!o.common.inputs.empty())
+    throw usage_error("report takes its files with --survey, --orders and --subscriptions");
+  if (o.survey.empty() && o.orders.empty() && o.subscriptions.empty())
+    throw usage_error("report needs --survey, --orders or --subscriptions FILE");
+  report_state state{o, bands, {}, std::nullopt};
+  if (!o.survey.empty()) survey_section(state);
+  if (!o.subscriptions.empty()) subscriptions_section(state);
+  if (!o.orders.empty()) orders_section(state);
+  return static_cast<int>(finish(state.out, o.common));
+}
+
+}  // namespace
+
+void add_report_command(CLI::App& app, std::function<int()>& run) {
+  auto o = std::make_shared<report_cli>();
+  CLI::App* cmd = app.add_subcommand("report", "Every KPI the survey, order and subscription files support");
+  cmd->footer(
+      "Survey files give NPS, CSAT and CES; subscriptions give churn (monthly, overall);\n"
+      "orders give RPR, CLV (with churn from the subscriptions) and services per customer.\n"
+      "\n"
+      "Examples:\n"
+      "  cxkpi report --survey examples/survey.csv --orders examples/orders.csv \\\n"
+      "               --subscriptions examples/subscriptions.csv\n"
+      "  cxkpi report --survey day.csv --orders orders.csv --format csv --no-header >> history.csv\n"
+      "  cxkpi report --orders orders.csv --subscriptions subs.csv --cac 40 \\\n"
+      "               --check 'churn<=3' --check 'rpr>=25' --check 'clv_cac>=3'\n");
+  add_common_options(*cmd, o->common, false);
+  cmd->add_option("--survey", o->survey, "Survey FILE(s): NPS, CSAT, CES");
+  cmd->add_option("--orders", o->orders, "Order FILE(s): RPR, CLV, services per customer");
+  cmd->add_option("--subscriptions", o->subscriptions, "Subscription FILE(s) or a churn flag file: churn");
+  using namespace column_flag;
+  add_column_flags(*cmd, o->columns, customer | date | amount | profit | service | start | end | flag);
+  add_date_flags(*cmd, o->dates, true);
+  add_clv_flags(*cmd, o->clv, false);
+  cmd->callback([o, &run] { run = [o] { return run_report(*o); }; });
+}
+
+}  // namespace cxkpi::cli
