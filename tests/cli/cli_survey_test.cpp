@@ -175,7 +175,7 @@ TEST_CASE("every format shows the skipped rows", "[cli][formats]") {
   CHECK_THAT(no_header.out, Catch::StartsWith("nps,,,20"));
 }
 
-TEST_CASE("-o writes the whole file or nothing", "[cli][output]") {
+TEST_CASE("an output file (-o) is written whole or not at all", "[cli][output]") {
   const std::string target = scratch_dir() + "/result.json";
   auto r = run_cxkpi("nps '" + data("survey/ten.csv") + "' -q --format json -o '" + target + "'");
   REQUIRE(r.exit_code == 0);
