@@ -669,6 +669,9 @@ class json_reader final : public table_reader {
   // --- the forms ---------------------------------------------------------------
 
   void start() {
+    // The same message as the CSV reader's, rather than "unexpected byte 0xFF".
+    if ((peek(0) == 0xFF && peek(1) == 0xFE) || (peek(0) == 0xFE && peek(1) == 0xFF))
+      fail("input is UTF-16, not UTF-8: convert it (iconv -f UTF-16 -t UTF-8)", pos_);
     if (peek(0) == 0xEF && peek(1) == 0xBB && peek(2) == 0xBF) {
       consume(3);
       line_start_ = 3;  // columns count from after the BOM
