@@ -209,7 +209,8 @@ class churn_job {
     const std::size_t customer = need_column(reader, settings_.columns.customer, customer_column(), diag_);
     const std::size_t start = need_column(reader, settings_.columns.start, start_column(), diag_);
     const std::optional<std::size_t> end = find_column(reader, settings_.columns.end, end_column(), diag_);
-    if (!end) diag_.info(fmt::format("{}: no end date column: every subscription counts as still active", reader.name()));
+    if (!end)
+      diag_.info(fmt::format("{}: no end date column: every subscription counts as still active", reader.name()));
     row_grouper grouper(segments_, reader, diag_);
     const cell_reader cells(reader, settings_.dates.format);
     io::record rec;

@@ -18,7 +18,8 @@ void add_column_flags(CLI::App& command, column_flags& c, unsigned which) {
     command.add_option("--profit-column", c.profit, "Profit per order column, for the profit form (default: detected)");
   if (which & service)
     command.add_option("--service-column", c.service, "Service, product or plan column (default: detected)");
-  if (which & start) command.add_option("--start-column", c.start, "Subscription start date column (default: detected)");
+  if (which & start)
+    command.add_option("--start-column", c.start, "Subscription start date column (default: detected)");
   if (which & end)
     command.add_option("--end-column", c.end, "Subscription end date column, empty = active (default: detected)");
   if (which & flag)
@@ -105,11 +106,12 @@ std::optional<date> cell_reader::day(const io::record& rec, std::size_t column, 
       problem = {"missing_date", fmt::format("missing date in column \"{}\"", column_name(column)), column};
     return std::nullopt;
   }
-  const char* expected = dates_ == date_format::iso ? "2025-03-07 or 20250307; --date-format reads 07.03.2025 or 3/7/2025"
+  const char* expected = dates_ == date_format::iso         ? "2025-03-07; see --date-format"
                          : dates_ == date_format::day_first ? "07.03.2025 or 2025-03-07"
                                                             : "3/7/2025 or 2025-03-07";
   problem = {"bad_date",
-             fmt::format("invalid date \"{}\" in column \"{}\" (expected {})", cell, column_name(column), expected),
+             fmt::format("invalid date \"{}\" in column \"{}\" (expected a date such as {})", cell,
+                         column_name(column), expected),
              column};
   return std::nullopt;
 }

@@ -173,8 +173,8 @@ void add_clv_flags(CLI::App& command, clv_flags& f, bool subscriptions_flag) {
   command.add_option("--lifespan", f.lifespan, "Customer lifespan in months (wins over churn)");
   auto* churn = command.add_option("--churn", f.churn, "Monthly churn % (5 or 5%): duration = 100 / churn months");
   if (subscriptions_flag) {
-    auto* subscriptions = command.add_option("--subscriptions", f.subscriptions,
-                                             "Subscription FILE(s) to compute the monthly churn from (see 'cxkpi churn')");
+    auto* subscriptions = command.add_option(
+        "--subscriptions", f.subscriptions, "Subscription FILE(s) to compute the monthly churn from (see 'cxkpi churn')");
     churn->excludes(subscriptions);
   }
   command.add_option("--horizon", f.horizon, "Cap on the duration, in months")->capture_default_str();
@@ -260,7 +260,8 @@ std::vector<kpi_row> clv_rows(const orders_outcome& outcome, const clv_inputs& i
                  {"horizon_months", inputs.options.horizon_months},
                  {"lifespan_months", optional_number(inputs.options.lifespan_months)},
                  {"monthly_churn", optional_number(inputs.options.monthly_churn_percent)},
-                 {"churn_source", inputs.churn_source.empty() ? ordered_json(nullptr) : ordered_json(inputs.churn_source)},
+                 {"churn_source",
+                  inputs.churn_source.empty() ? ordered_json(nullptr) : ordered_json(inputs.churn_source)},
                  {"profit_basis", to_string(c.basis)},
                  {"margin", optional_number(inputs.options.margin)},
                  {"profit_per_order", optional_number(c.profit_per_order)},

@@ -309,7 +309,8 @@ TEST_CASE("report: every KPI the bundled examples support", "[cli][report]") {
   // Every format holds the seven KPIs.
   auto table = run_cxkpi(args);
   REQUIRE(table.exit_code == 0);
-  for (const char* label : {"NPS", "CSAT", "CES", "CHURN", "RPR", "CLV", "SERVICES"}) CHECK_THAT(table.out, Catch::Contains(label));
+  for (const char* label : {"NPS", "CSAT", "CES", "CHURN", "RPR", "CLV", "SERVICES"})
+    CHECK_THAT(table.out, Catch::Contains(label));
   auto csv = run_cxkpi(args + " --format csv");
   REQUIRE(csv.exit_code == 0);
   for (const char* line : {"\nnps,", "\ncsat,", "\nces,", "\nchurn,", "\nrpr,", "\nclv,", "\nservices,"})
@@ -350,7 +351,8 @@ TEST_CASE("report: checks and the KPIs of orders alone", "[cli][report][check]")
   CHECK(j["rows"]["read"] == 4);
   CHECK(j["rows"]["used"] == 4);
   CHECK_THAT(r.err, Catch::Contains("orders_services.csv:3:4: skipped row: orders: not a number \"oops\""));
-  CHECK_THAT(r.err, Catch::Contains("orders_services.csv:5:3: skipped row: services: missing service in column \"product\""));
+  CHECK_THAT(r.err,
+             Catch::Contains("orders_services.csv:5:3: skipped row: services: missing service in column \"product\""));
 
   auto nothing = run_cxkpi("report");
   CHECK(nothing.exit_code == 64);
