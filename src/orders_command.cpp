@@ -348,6 +348,10 @@ int run_orders(orders_cli& o) {
       break;
     }
     case order_kpi::clv: {
+      // The simple (historic) CLV. A predictive model (BG/NBD + Gamma-Gamma,
+      // issue 8) fits here as another branch on a --model flag: its
+      // per-customer summary (rfm.hpp) would join orders_job as one more
+      // accumulator fed from the same rows, and its rows would follow these.
       clv_inputs inputs = resolve_clv_flags(o.clv);  // before reading: a bad flag costs no scan
       o.settings.profits = !inputs.options.margin;
       if (!o.clv.subscriptions.empty()) {
