@@ -19,6 +19,7 @@ import os
 import platform
 import shlex
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -224,20 +225,44 @@ def same_kpis(a, b):
     return True
 
 
-def hyperfine(tools, warmup, runs, json_path, log_path):
-    cmd = ["hyperfine", "-N", "--warmup", str(warmup), "--runs", str(runs), "--output", "null",
-           "--style", "basic", "--export-json", json_path]
-    for t in tools:
-        cmd += ["-n", t.label, shlex.join(t.cmd)]
-    with open(log_path, "w") as lf:
+def hyperfine(tools, warmup, runs, json_path, log_path, interleave=True):
+    """Times TOOLS with hyperfine. Interleaved (the default): RUNS rounds of one run of
+    each tool in turn (the first round after WARMUP runs of each), so that a burst of
+    other work on a shared machine hits every tool alike; else one hyperfine call doing
+    all runs of a tool, then all runs of the next."""
+    def call(n_warmup, n_runs, jpath, lf):
+        cmd = ["hyperfine", "-N", "--warmup", str(n_warmup), "--runs", str(n_runs), "--output", "null",
+               "--style", "basic", "--export-json", jpath]
+        for t in tools:
+            cmd += ["-n", t.label, shlex.join(t.cmd)]
         r = subprocess.run(cmd, stdout=lf, stderr=subprocess.STDOUT)
-    if r.returncode != 0:
-        raise RuntimeError(f"hyperfine failed (log: {log_path})")
-    with open(json_path) as f:
-        results = json.load(f)["results"]
-    for t, res in zip(tools, results):
-        t.timing = {k: res[k] for k in ("median", "mean", "stddev", "min", "max", "user", "system")}
-        t.timing["runs"] = len(res["times"])
+        if r.returncode != 0:
+            raise RuntimeError(f"hyperfine failed (log: {log_path})")
+        with open(jpath) as f:
+            return json.load(f)["results"]
+
+    merged = [{"times": [], "user": [], "system": []} for _ in tools]
+    with open(log_path, "w") as lf:
+        rounds = [(warmup, 1)] + [(0, 1)] * (runs - 1) if interleave else [(warmup, runs)]
+        for i, (w, n) in enumerate(rounds):
+            results = call(w, n, f"{json_path}.round{i}" if interleave else json_path, lf)
+            for m, res in zip(merged, results):
+                m["times"] += res["times"]
+                m["user"] += [res["user"]] * len(res["times"])
+                m["system"] += [res["system"]] * len(res["times"])
+    if interleave:
+        for i in range(len(rounds)):
+            os.unlink(f"{json_path}.round{i}")
+        with open(json_path, "w") as f:
+            json.dump({"interleaved_rounds": len(rounds),
+                       "results": [{"command": t.label, **m} for t, m in zip(tools, merged)]}, f, indent=1)
+    for t, m in zip(tools, merged):
+        times = sorted(m["times"])
+        t.timing = {"median": statistics.median(times), "mean": statistics.fmean(times),
+                    "stddev": statistics.stdev(times) if len(times) > 1 else 0.0,
+                    "min": times[0], "max": times[-1],
+                    "user": statistics.fmean(m["user"]), "system": statistics.fmean(m["system"]),
+                    "runs": len(times), "times": m["times"]}
 
 
 # ---------------------------------------------------------------------------- one job
@@ -325,10 +350,17 @@ def run_job(job, rows, cx, opts, selected):
 
     timed = [t for t in tools if not t.missing and not t.error]
     if timed:
-        log(f"timing {len(timed)} commands side by side (hyperfine, warmup {opts.warmup}, runs {opts.runs}) ...")
+        log(f"timing {len(timed)} commands side by side (hyperfine, warmup {opts.warmup}, runs {opts.runs}"
+            f"{', interleaved' if not opts.no_interleave else ''}) ...")
         os.makedirs(opts.results, exist_ok=True)
         stem = os.path.join(opts.results, f"{job}-{rows_label(rows)}")
-        hyperfine(timed, opts.warmup, opts.runs, stem + ".hyperfine.json", stem + ".hyperfine.log")
+        try:
+            hyperfine(timed, opts.warmup, opts.runs, stem + ".hyperfine.json", stem + ".hyperfine.log",
+                      interleave=not opts.no_interleave)
+        except (RuntimeError, OSError, KeyError, ValueError) as e:
+            log(f"timing failed: {e}")
+            for t in timed:
+                t.error = t.error or f"timing failed: {e}"
     section["load_after"] = os.getloadavg()[0]
     for t in tools:
         section["tools"].append({"key": t.key, "label": t.label, "command": shlex.join(t.cmd),
@@ -394,8 +426,11 @@ def report(sections, info, vers, opts, when, commit):
              f"- peers: DuckDB {vers['duckdb'] or '-'} (@duckdb/node-api), Polars {vers['polars'] or '-'} "
              f"(nodejs-polars + nodejs-polars-linux-x64-gnu {vers['polars_platform'] or '-'}), "
              f"pandas {vers['pandas'] or '-'}; Node.js {vers['node'] or '-'}; {vers['hyperfine'] or 'hyperfine ?'}",
-             f"- method: warm page cache; `hyperfine -N --warmup {opts.warmup} --runs {opts.runs}`, every tool "
-             "in the same run; wall = median; CPU = mean user + system; peak RSS from `/usr/bin/time -f %M` "
+             f"- method: warm page cache; hyperfine -N, {opts.warmup} warmup run(s) and {opts.runs} timed runs per "
+             "tool, every tool in the same run, "
+             + ("one hyperfine call per tool" if getattr(opts, "no_interleave", False) else
+                "interleaved (rounds of one run of each tool)")
+             + "; wall = median; CPU = mean user + system; peak RSS from `/usr/bin/time -f %M` "
              "on the check run; MB/s = file size (10^6 bytes) / median wall; each tool's time includes "
              "starting its runtime (node, python); \"same KPIs\" = its canonical KPI text matches cxkpi's",
              ""]
@@ -417,6 +452,8 @@ def main():
     ap.add_argument("--tools", default=",".join(ALL_TOOLS), help=f"subset of {','.join(ALL_TOOLS)}")
     ap.add_argument("--force-orders", action="store_true",
                     help="time the orders peers even when `cxkpi rpr` does not exist yet")
+    ap.add_argument("--no-interleave", action="store_true",
+                    help="all runs of one tool, then the next (hyperfine's order) instead of rounds of one run each")
     ap.add_argument("--seed", type=int, default=42, help="generator seed (default 42)")
     ap.add_argument("--timeout", type=int, default=900, help="seconds for one check run (default 900)")
     ap.add_argument("--results", default=os.path.join(HERE, "results"), help="output folder (default bench/results)")
@@ -427,6 +464,7 @@ def main():
         with open(os.path.join(opts.results, "latest.json")) as f:
             saved = json.load(f)
         opts.warmup, opts.runs = saved.get("warmup", opts.warmup), saved.get("runs", opts.runs)
+        opts.no_interleave = not saved.get("interleave", False)
         md = report(saved["sections"], saved["machine"], saved["versions"], opts, saved.get("when"),
                     saved.get("commit"))
         with open(os.path.join(opts.results, "latest.md"), "w") as f:
@@ -457,6 +495,7 @@ def main():
         f.write(md + "\n")
     with open(os.path.join(opts.results, "latest.json"), "w") as f:
         json.dump({"when": when, "commit": commit, "warmup": opts.warmup, "runs": opts.runs,
+                   "interleave": not opts.no_interleave,
                    "machine": info, "versions": vers, "sections": sections}, f, indent=2)
     print(md)
     log(f"written: {os.path.relpath(os.path.join(opts.results, 'latest.md'), ROOT)}")
