@@ -252,7 +252,8 @@ std::vector<kpi_row> clv_rows(const orders_outcome& outcome, const clv_inputs& i
                  {"orders", c.orders},
                  {"customers", c.customers},
                  {"orders_per_customer", optional_number(c.orders_per_customer)},
-                 {"window_days", optional_number(c.window_days)},
+                 {"window_days", c.window_days ? ordered_json(static_cast<std::int64_t>(*c.window_days))
+                                               : ordered_json(nullptr)},  // whole days
                  {"window_months", optional_number(c.window_months)},
                  {"frequency_per_month", optional_number(c.frequency_per_month)},
                  {"duration_months", c.duration.months},
