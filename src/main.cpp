@@ -6,6 +6,7 @@
 #include "exit_code.hpp"
 #include "norm_command.hpp"
 #include "orders_command.hpp"
+#include "predictive_command.hpp"
 #include "report_command.hpp"
 #include "whatif_command.hpp"
 #include "survey_command.hpp"
@@ -44,6 +45,7 @@ int main(int argc, char** argv) {
   cxkpi::cli::add_survey_commands(app, run);
   cxkpi::cli::add_churn_command(app, run);
   cxkpi::cli::add_order_commands(app, run);
+  cxkpi::cli::add_rfm_command(app, run);
   cxkpi::cli::add_report_command(app, run);
   cxkpi::cli::add_norm_command(app, run);
   cxkpi::cli::add_whatif_command(app, run);

@@ -6,6 +6,7 @@
 
 #include "checks.hpp"
 #include "churn_command.hpp"
+#include "predictive_command.hpp"
 #include "scan.hpp"
 
 #include <cxkpi/io/number.hpp>
@@ -320,6 +321,7 @@ struct orders_cli {
   common_options common;
   orders_settings settings;
   clv_flags clv;
+  predictive_flags predictive;  // --model bgnbd (src/predictive_command.cpp)
 };
 
 // The monthly churn of --subscriptions files, over the same --from/--to.
@@ -349,6 +351,7 @@ int run_orders(orders_cli& o) {
       break;
     }
     case order_kpi::clv: {
+      if (o.predictive.model != "simple") return run_predictive_clv(o.common, o.settings, o.clv, o.predictive);
       // The simple (historic) CLV. A predictive model (BG/NBD + Gamma-Gamma,
       // issue 8) fits here as another branch on a --model flag: its
       // per-customer summary (rfm.hpp) would join orders_job as one more
@@ -408,11 +411,13 @@ void add_order_commands(CLI::App& app, std::function<int()>& run) {
         "Examples:\n"
         "  cxkpi clv examples/orders.csv --subscriptions examples/subscriptions.csv\n"
         "  cxkpi clv orders.csv --churn 4 --margin 0.3 --cac 60 --check 'clv_cac>=3'\n"
-        "  cxkpi clv orders.csv --lifespan 24 --profit-column gross_profit --format json\n");
+        "  cxkpi clv orders.csv --lifespan 24 --profit-column gross_profit --format json\n"
+        "  cxkpi clv orders.csv --model bgnbd --calibration-end 2025-06-30 --horizon 52w --plot tracking.svg\n");
     add_common_options(*cmd, o->common);
     add_column_flags(*cmd, o->settings.columns, customer | date | amount | profit | start | end);
     add_date_flags(*cmd, o->settings.dates, true);
     add_clv_flags(*cmd, o->clv, true);
+    add_predictive_clv_flags(*cmd, o->predictive);
     cmd->callback([o, &run] { run = [o] { return run_orders(*o); }; });
   }
   {
