@@ -1,9 +1,17 @@
 #include "input.hpp"
 
+#include "command.hpp"
+
 #include <cxkpi/io/csv.hpp>
+#include <cxkpi/io/encoding.hpp>
 #include <cxkpi/io/json.hpp>
+#include <cxkpi/io/layouts.hpp>
 #include <cxkpi/io/source.hpp>
 
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <string_view>
 
@@ -47,12 +55,67 @@ bool ends_with_any(std::string_view path, std::initializer_list<std::string_view
   return false;
 }
 
+io::layout_options layout_options_of(const input_options& options) {
+  io::layout_options lo;
+  if (!options.source.empty()) lo.forced = io::parse_layout_name(options.source);
+  lo.include_cancelled = options.include_cancelled;
+  return lo;
+}
+
+io::csv_options csv_options_of(const input_options& options) {
+  io::csv_options csv;
+  csv.delimiter = options.delimiter;
+  csv.whitespace = options.whitespace_delimited;
+  csv.names = options.names;
+  return csv;
+}
+
+// --verbose notes, printed at once like diagnostics::info.
+void note(const input_options& options, const std::string& message) {
+  if (options.verbose) std::fprintf(stderr, "cxkpi: %s\n", message.c_str());
+}
+
 }  // namespace
 
+void source_log::add(std::string_view layout) {
+  const std::lock_guard<std::mutex> lock(mutex_);
+  if (std::find(names_.begin(), names_.end(), layout) == names_.end()) names_.emplace_back(layout);
+}
+
+std::string source_log::joined() const {
+  const std::lock_guard<std::mutex> lock(mutex_);
+  std::string out;
+  for (const std::string& name : names_) out += (out.empty() ? "" : ", ") + name;
+  return out;
+}
+
+void add_source_option(CLI::App& command, input_options& options) {
+  std::string list;
+  for (io::layout l : io::all_layouts) list += (list.empty() ? "" : ", ") + std::string(io::layout_name(l));
+  command
+      .add_option("--source", options.source,
+                  "Read the inputs as this platform's export (default: recognised from the header rows; "
+                  "generic turns that off): " +
+                      list)
+      ->check([list](const std::string& name) {
+        return io::parse_layout_name(name) ? std::string() : "unknown source \"" + name + "\" (one of " + list + ")";
+      });
+}
+
+void add_include_cancelled_flag(CLI::App& command, input_options& options) {
+  command.add_flag("--include-cancelled", options.include_cancelled,
+                   "Shopify exports: count cancelled, refunded and voided orders too (left out by default)");
+}
+
 std::unique_ptr<io::table_reader> open_table(const std::string& path, const input_options& options) {
-  auto source = std::make_unique<io::file_source>(path);
+  auto decoded = std::make_unique<io::utf8_source>(std::make_unique<io::file_source>(path));
+  const io::text_encoding encoding = decoded->encoding();
+  if (io::converted(encoding))
+    note(options, fmt::format("{}: encoding: {}{}, converted to UTF-8", decoded->name(), io::encoding_name(encoding),
+                              encoding == io::text_encoding::windows1252 ? " (the first 64 KiB are not valid UTF-8)"
+                                                                         : " (byte order mark)"));
+  std::unique_ptr<io::byte_source> bytes = std::move(decoded);
   std::string format = options.format;
-  std::unique_ptr<io::byte_source> bytes = std::move(source);
   if (format == "auto") {
     if (ends_with_any(path, {".json", ".jsonl", ".ndjson"})) {
       format = "json";
@@ -74,12 +137,41 @@ std::unique_ptr<io::table_reader> open_table(const std::string& path, const inpu
       bytes = std::make_unique<replay_source>(std::move(bytes), std::move(prefix));
     }
   }
-  if (format == "json") return std::make_unique<io::json_reader>(std::move(bytes));
-  io::csv_options csv;
-  csv.delimiter = options.delimiter;
-  csv.whitespace = options.whitespace_delimited;
-  csv.names = options.names;
-  return std::make_unique<io::csv_reader>(std::move(bytes), csv);
+  std::unique_ptr<io::table_reader> reader;
+  if (format == "json") {
+    reader = std::make_unique<io::json_reader>(std::move(bytes));
+  } else {
+    reader = std::make_unique<io::csv_reader>(std::move(bytes), csv_options_of(options));
+  }
+  reader = io::open_layout(std::move(reader), layout_options_of(options));
+  if (const io::layout_info* info = io::layout_of(*reader)) {
+    options.sources->add(io::layout_name(info->kind));
+    note(options, fmt::format("{}: source: {} ({}): {}", reader->name(), io::layout_name(info->kind),
+                              info->forced ? "named with --source" : "recognised from the header",
+                              info->description));
+  }
+  return reader;
+}
+
+bool needs_serial_read(const std::string& path, const input_options& options, std::string_view bytes) {
+  const bool whole = bytes.size() <= io::sniff_size;
+  if (io::converted(io::detect_encoding(bytes.substr(0, std::min(bytes.size(), io::sniff_size)), whole))) return true;
+  const io::layout_options layouts = layout_options_of(options);
+  if (layouts.forced) return *layouts.forced != io::layout::generic;
+  try {
+    io::csv_options csv = csv_options_of(options);
+    csv.block_size = std::size_t{64} << 10;
+    auto reader = std::make_unique<io::csv_reader>(std::make_unique<io::memory_source>(bytes, path), csv);
+    return io::layout_of(*io::open_layout(std::move(reader), layouts)) != nullptr;
+  } catch (...) {
+    return false;  // a bad header or first rows: whichever path reads the file reports it
+  }
+}
+
+std::string columns_clause(const io::table_reader& reader) {
+  if (const io::layout_info* info = io::layout_of(reader))
+    return "the candidate columns are " + io::describe_candidate_columns(*info);
+  return "the columns are " + columns_list(reader.header());
 }
 
 }  // namespace cxkpi::cli
