@@ -29,6 +29,12 @@ void write_all(int fd, std::string_view content, const std::string& name) {
     const ssize_t n = ::write(fd, content.data(), content.size());
     if (n < 0) {
       if (errno == EINTR) continue;
+      // The reader went away (`cxkpi ... | head -1`) while SIGPIPE was ignored:
+      // end as quietly as the default SIGPIPE would, not with an error.
+      if (errno == EPIPE) {
+        std::signal(SIGPIPE, SIG_DFL);
+        std::raise(SIGPIPE);
+      }
       throw output_error("cannot write " + name + ": " + std::strerror(errno));
     }
     content.remove_prefix(static_cast<std::size_t>(n));
@@ -62,9 +68,15 @@ void write_output(std::string_view content, const std::string& path) {
   std::memcpy(pending_temp, temp.c_str(), temp.size() + 1);
   std::signal(SIGINT, remove_temp_and_reraise);
   std::signal(SIGTERM, remove_temp_and_reraise);
-  const int fd = ::mkstemp(pending_temp);
-  if (fd < 0) throw output_error("cannot create a file next to " + path + ": " + std::strerror(errno));
+  // Pending before mkstemp creates the file: a signal landing just after it
+  // would otherwise leave the temporary behind (unlinking a name not created
+  // yet is harmless).
   temp_pending = 1;
+  const int fd = ::mkstemp(pending_temp);
+  if (fd < 0) {
+    temp_pending = 0;
+    throw output_error("cannot create a file next to " + path + ": " + std::strerror(errno));
+  }
   // Any failure from here on removes the temporary and reports the errno of
   // the step that failed.
   auto discard = [&](bool close_fd) {
