@@ -35,6 +35,8 @@
 #include <tuple>
 #include <vector>
 
+#include <time.h>
+
 namespace cxkpi::cli {
 namespace {
 
@@ -43,6 +45,24 @@ using steady = std::chrono::steady_clock;
 double milliseconds_since(steady::time_point start) {
   return std::chrono::duration<double, std::milli>(steady::now() - start).count();
 }
+
+double cpu_ms(clockid_t clock) {
+  timespec t{};
+  ::clock_gettime(clock, &t);
+  return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_nsec) / 1e6;
+}
+
+// Wall and CPU time of one step, for --verbose: on a busy machine the CPU
+// time is the step's own cost. CLOCK_THREAD_CPUTIME_ID for the fits (one
+// thread), CLOCK_PROCESS_CPUTIME_ID for reading (--threads).
+struct stopwatch {
+  clockid_t clock = CLOCK_THREAD_CPUTIME_ID;
+  steady::time_point wall = steady::now();
+  double cpu = cpu_ms(clock);
+  std::string text() const {
+    return fmt::format("{:.1f} ms (CPU {:.1f} ms)", milliseconds_since(wall), cpu_ms(clock) - cpu);
+  }
+};
 
 // ---------------------------------------------------------------------------
 // Flags and their units
@@ -203,6 +223,12 @@ class rfm_job {
     const cell_reader cells(reader, s_->dates);
     io::record rec;
     while (reader.next(rec)) {
+      // No purchase of its own, says the input's layout (io/layouts.hpp): a
+      // cancelled Shopify order, or a later line item of an order.
+      if (!rec.skip_reason.empty() || rec.continues_order) {
+        rows.skip(rec.skip_reason.empty() ? std::string_view("line_item") : rec.skip_reason);
+        continue;
+      }
       cell_problem problem;
       const std::optional<std::string_view> id = cells.text(rec, customer, "missing_customer", "customer id", problem);
       std::optional<date> day;
@@ -220,7 +246,11 @@ class rfm_job {
         continue;
       }
       if (last && day->days > *last) {
-        rows.skip("after_window");  // what --calibration-end / --holdout-end ask: no warning
+        // What --calibration-end / --holdout-end ask: no warning, no order
+        // kept; the customer is known, so one who only buys later is
+        // counted as such.
+        customer_orders(*id);
+        rows.skip("after_window");
         continue;
       }
       customer_orders(*id).add(day->days, static_cast<double>(*amount) / 1e6);
@@ -270,11 +300,10 @@ struct cohort {
 struct scan_result {
   rfm_job job;
   cohort customers;
-  double read_ms = 0;
 };
 
 scan_result read_cohort(const common_options& common, const rfm_settings& s) {
-  const steady::time_point start = steady::now();
+  const stopwatch watch{CLOCK_PROCESS_CPUTIME_ID};
   diagnostics diag(common);
   rfm_job job = scan_inputs(common, [&] { return rfm_job(s, diag); });
   cohort c;
@@ -294,9 +323,9 @@ scan_result read_cohort(const common_options& common, const rfm_settings& s) {
       c.rfm.push_back(*summary);
     }
   }
-  diag.info(fmt::format("read {} rows: {} customers, {} in the calibration cohort, in {:.1f} ms", job.rows.read(),
-                        job.ids.size(), c.rfm.size(), milliseconds_since(start)));
-  return {std::move(job), std::move(c), milliseconds_since(start)};
+  diag.info(fmt::format("read {} rows: {} customers, {} in the calibration cohort: {}", job.rows.read(),
+                        job.ids.size(), c.rfm.size(), watch.text()));
+  return {std::move(job), std::move(c)};
 }
 
 // ---------------------------------------------------------------------------
@@ -642,12 +671,13 @@ struct customer_prediction {
 
 struct holdout_week {
   std::int32_t from = 0, to = 0;  // days, inclusive
-  double actual = 0, predicted = 0, actual_cumulative = 0, predicted_cumulative = 0;
+  std::int64_t actual = 0, actual_cumulative = 0;  // repeat purchase days
+  double predicted = 0, predicted_cumulative = 0;
 };
 
 struct holdout_check {
   double length = 0;  // time units
-  double actual = 0;
+  std::int64_t actual = 0;
   double predicted = 0;
   std::vector<holdout_week> weeks;
 };
@@ -690,7 +720,7 @@ holdout_check check_holdout(const scan_result& s, const bgnbd_params& params,
   }
   for (std::size_t k = 0; k < c.who.size(); ++k)
     for (const purchase_day& p : s.job.orders[c.who[k]].days())
-      if (p.day > end && p.day <= holdout_end) h.weeks[static_cast<std::size_t>((p.day - end - 1) / 7)].actual += 1;
+      if (p.day > end && p.day <= holdout_end) ++h.weeks[static_cast<std::size_t>((p.day - end - 1) / 7)].actual;
   const std::vector<x_T_group> groups = alive_groups(c.rfm, predictions);
   const double unit = days_per_unit(c.window.unit);
   for (const x_T_group& g : groups) {
@@ -699,7 +729,8 @@ holdout_check check_holdout(const scan_result& s, const bgnbd_params& params,
     for (holdout_week& w : h.weeks)
       w.predicted_cumulative += g.alive * bgnbd_expected_purchases_new(posterior, (w.to - end) / unit);
   }
-  double actual = 0, previous = 0;
+  std::int64_t actual = 0;
+  double previous = 0;
   for (holdout_week& w : h.weeks) {
     actual += w.actual;
     w.actual_cumulative = actual;
@@ -774,7 +805,6 @@ struct clv_run {
   std::string zero_spend_example;
   std::vector<customer_prediction> predictions;
   std::optional<holdout_check> holdout;
-  double bgnbd_ms = 0, gg_ms = 0, predict_ms = 0;
 };
 
 std::string clv_header(const clv_run& run, time_unit unit) { return fmt::format("clv_{}_{}", run.horizon.units, plural(unit)); }
@@ -924,7 +954,9 @@ ordered_json holdout_json(const holdout_check& h, const cohort& c) {
           {"length_" + plural(c.window.unit), h.length},
           {"actual_repeat_purchases", h.actual},
           {"predicted_repeat_purchases", h.predicted},
-          {"error_pct", h.actual > 0 ? ordered_json(100.0 * (h.predicted - h.actual) / h.actual) : ordered_json(nullptr)},
+          {"error_pct", h.actual > 0 ? ordered_json(100.0 * (h.predicted - static_cast<double>(h.actual)) /
+                                                    static_cast<double>(h.actual))
+                                     : ordered_json(nullptr)},
           {"weeks", weeks}};
 }
 
@@ -1010,8 +1042,9 @@ std::string render_clv_table(const scan_result& s, const clv_run& run, const rep
   const kpi_row& k = r.kpis.front();
   std::string horizon = fmt::format("CLV over {} {}", run.horizon.units, u);
   if (!run.horizon.note.empty()) horizon += " (" + run.horizon.note + ")";
-  horizon += fmt::format(", discount rate {} per {}", short_number(run.discount.per_unit), time_unit_name(unit));
-  if (!run.discount.note.empty()) horizon += " (" + run.discount.note + ")";
+  horizon += ", discount rate " + (run.discount.note.empty() ? fmt::format("{} per {}", short_number(run.discount.per_unit),
+                                                                           time_unit_name(unit))
+                                                               : run.discount.note);
   if (run.margin) horizon += fmt::format(", margin {}", short_number(*run.margin));
   out += heading(horizon, markdown);
   out += paragraph(fmt::format("customers {}, total {}, mean {}, median {}, expected purchases {}, mean P(alive) {}",
@@ -1045,8 +1078,9 @@ std::string render_clv_table(const scan_result& s, const clv_run& run, const rep
     if (!markdown) out += "\n";
     out += heading(fmt::format("Holdout {} to {} ({} {}): actual {} repeat purchases, predicted {} ({}%)",
                                day_text(c.window.calibration_end + 1), day_text(*c.window.holdout_end),
-                               short_number(h.length), u, fixed(h.actual, 0), fixed(h.predicted, 1),
-                               h.actual > 0 ? fmt::format("{:+.1f}", 100.0 * (h.predicted - h.actual) / h.actual)
+                               short_number(h.length), u, h.actual, fixed(h.predicted, 1),
+                               h.actual > 0 ? fmt::format("{:+.1f}", 100.0 * (h.predicted - static_cast<double>(h.actual)) /
+                                                                          static_cast<double>(h.actual))
                                             : std::string("-")),
                    markdown);
     text_table ht;
@@ -1054,8 +1088,8 @@ std::string render_clv_table(const scan_result& s, const clv_run& run, const rep
     ht.right = {true, false, false, true, true, true, true};
     for (std::size_t i = 0; i < h.weeks.size(); ++i) {
       const holdout_week& w = h.weeks[i];
-      ht.rows.push_back({std::to_string(i + 1), day_text(w.from), day_text(w.to), fixed(w.actual, 0),
-                         fixed(w.predicted, 1), fixed(w.actual_cumulative, 0), fixed(w.predicted_cumulative, 1)});
+      ht.rows.push_back({std::to_string(i + 1), day_text(w.from), day_text(w.to), std::to_string(w.actual),
+                         fixed(w.predicted, 1), std::to_string(w.actual_cumulative), fixed(w.predicted_cumulative, 1)});
     }
     out += ht.render(markdown);
     if (markdown) out += "\n";
@@ -1082,11 +1116,10 @@ clv_run fit_and_predict(const scan_result& s, const common_options& common, clv_
   const std::vector<rfm_summary>& rfm = c.rfm;
   diagnostics diag(common);
 
-  steady::time_point start = steady::now();
+  stopwatch watch;
   run.bgnbd = fit_bgnbd(rfm);
-  run.bgnbd_ms = milliseconds_since(start);
-  diag.info(fmt::format("BG/NBD fit of {} customers: {:.1f} ms, {} starts, {} iterations, {} evaluations",
-                        rfm.size(), run.bgnbd_ms, run.bgnbd.starts, run.bgnbd.iterations, run.bgnbd.evaluations));
+  diag.info(fmt::format("BG/NBD fit of {} customers: {}, {} starts, {} iterations, {} evaluations", rfm.size(),
+                        watch.text(), run.bgnbd.starts, run.bgnbd.iterations, run.bgnbd.evaluations));
   if (!std::isfinite(run.bgnbd.log_likelihood))
     throw data_error(run.bgnbd.message.empty() ? "BG/NBD fit failed" : run.bgnbd.message, {});
   if (!run.bgnbd.converged) warn(common, run.bgnbd.message + " (r " + short_number(run.bgnbd.params.r) + ", alpha " +
@@ -1125,11 +1158,10 @@ clv_run fit_and_predict(const scan_result& s, const common_options& common, clv_
                                  "+-{}: spend depends on purchase frequency, and the model assumes it does not",
                                  run.correlation, spenders.size(), gamma_gamma_max_correlation),
                      {});
-  start = steady::now();
+  watch = {};
   run.gg = fit_gamma_gamma(spenders);
-  run.gg_ms = milliseconds_since(start);
-  diag.info(fmt::format("Gamma-Gamma fit of {} repeat customers: {:.1f} ms, {} starts, {} iterations", spenders.size(),
-                        run.gg_ms, run.gg.starts, run.gg.iterations));
+  diag.info(fmt::format("Gamma-Gamma fit of {} repeat customers: {}, {} starts, {} iterations", spenders.size(),
+                        watch.text(), run.gg.starts, run.gg.iterations));
   if (!run.gg.converged)
     warn(common, run.gg.message + " (p " + short_number(run.gg.params.p) + ", q " + short_number(run.gg.params.q) +
                      ", gamma " + short_number(run.gg.params.gamma) + ")");
@@ -1139,7 +1171,7 @@ clv_run fit_and_predict(const scan_result& s, const common_options& common, clv_
                                  run.gg.params.q),
                      {});
 
-  start = steady::now();
+  watch = {};
   const bgnbd_params& params = run.bgnbd.params;
   const std::vector<double> alive = bgnbd_p_alive(params, rfm);
   const std::vector<double> purchases = bgnbd_expected_purchases(params, rfm, run.horizon.units);
@@ -1165,9 +1197,8 @@ clv_run fit_and_predict(const scan_result& s, const common_options& common, clv_
                        {});
   }
   if (c.window.holdout_end) run.holdout = check_holdout(s, params, run.predictions);
-  run.predict_ms = milliseconds_since(start);
-  diag.info(fmt::format("predictions for {} customers over {} {}: {:.1f} ms", rfm.size(), run.horizon.units,
-                        plural(c.window.unit), run.predict_ms));
+  diag.info(fmt::format("predictions for {} customers over {} {}{}: {}", rfm.size(), run.horizon.units,
+                        plural(c.window.unit), c.window.holdout_end ? " and the holdout" : "", watch.text()));
   return run;
 }
 
@@ -1215,6 +1246,12 @@ int run_predictive_clv(const common_options& common, const orders_settings& sett
   run.margin = resolve_margin(clv.margin);
 
   const scan_result s = read_cohort(common, rs);
+  if (s.customers.rfm.size() < 2 && s.customers.later > 0)
+    throw data_error(fmt::format("BG/NBD needs at least 2 customers with a first purchase on or before the "
+                                 "calibration end {}, got {} ({} first bought after it)",
+                                 day_text(s.customers.window.calibration_end), s.customers.rfm.size(),
+                                 s.customers.later),
+                     {});
   run = fit_and_predict(s, common, std::move(run));
 
   report r;
