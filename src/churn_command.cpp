@@ -11,6 +11,7 @@
 
 #include <cxkpi/churn.hpp>
 #include <cxkpi/clv.hpp>
+#include <cxkpi/io/layouts.hpp>
 #include <cxkpi/io/number.hpp>
 #include <cxkpi/segments.hpp>
 #include <cxkpi/stats.hpp>
@@ -168,11 +169,11 @@ class churn_job {
   churn_mode mode_of(const io::table_reader& reader) const {
     if (!settings_.columns.flag.empty()) return churn_mode::snapshot;
     if (!settings_.columns.start.empty()) return churn_mode::subscriptions;
-    if (io::detect_column(reader.header(), io::start_column_hints())) return churn_mode::subscriptions;
+    if (io::detect_source_column(reader, "start date", io::start_column_hints())) return churn_mode::subscriptions;
     if (io::detect_column(reader.header(), io::churn_flag_column_hints())) return churn_mode::snapshot;
     throw data_error(fmt::format("no start date column (subscriptions) nor churn flag column (one row per "
-                                 "customer) found; the columns are {}; name one with --start-column or --flag-column",
-                                 columns_list(reader.header())),
+                                 "customer) found; {}; name one with --start-column or --flag-column",
+                                 columns_clause(reader)),
                      {reader.name(), 1, 0});
   }
 
@@ -216,6 +217,10 @@ class churn_job {
     io::record rec;
     while (reader.next(rec)) {
       const targets to = targets_of(grouper, rec);
+      if (!rec.skip_reason.empty()) {  // no subscription at all, says the layout (Stripe's incomplete)
+        to.skip(rec.skip_reason);
+        continue;
+      }
       cell_problem problem;
       const std::optional<std::string_view> id = cells.text(rec, customer, "missing_customer", "customer id", problem);
       std::optional<date> first, last;
@@ -246,6 +251,10 @@ class churn_job {
     io::record rec;
     while (reader.next(rec)) {
       const targets to = targets_of(grouper, rec);
+      if (!rec.skip_reason.empty()) {
+        to.skip(rec.skip_reason);
+        continue;
+      }
       const std::string_view cell = io::trim(rec.fields[flag]);
       const std::optional<bool> churned = parse_churn_flag(cell);
       if (!churned) {

@@ -12,10 +12,16 @@
 #include <tuple>
 #include <cstdlib>
 #include <cstring>
+#include <thread>
 
 #include <unistd.h>
 
 namespace cxkpi::cli {
+
+std::size_t default_threads() {
+  const unsigned cores = std::thread::hardware_concurrency();
+  return cores > 0 ? cores : 1;
+}
 
 void add_common_options(CLI::App& command, common_options& o, bool inputs_required) {
   auto* inputs = command.add_option("inputs", o.inputs, "Input files (CSV, JSON, JSON Lines); - reads standard input");
@@ -35,12 +41,16 @@ void add_common_options(CLI::App& command, common_options& o, bool inputs_requir
       ->check(CLI::IsMember({"auto", "csv", "json"}))
       ->capture_default_str();
   command.add_option("--delimiter", o.delimiter, "CSV delimiter: , ; tab | or whitespace (default: detected)");
+  add_source_option(command, o.input);
   command.add_option("--names", o.input.names, "Column names for input without a header row (comma-separated)")
       ->delimiter(',')
       ->allow_extra_args(false);
+  command.add_option("--threads", o.threads, "Threads for parsing a large CSV file (default: the number of cores)")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1024}));
 }
 
 void finalize_common_options(common_options& o) {
+  o.input.verbose = o.verbose;
   if (o.delimiter.empty()) return;
   if (o.delimiter == "whitespace") {
     o.input.whitespace_delimited = true;
@@ -61,26 +71,92 @@ diagnostics::~diagnostics() {
                  static_cast<unsigned long long>(skipped_ - first_notes_.size()));
 }
 
+namespace {
+// The hold this thread reports into, if any (diagnostics::hold_scope).
+thread_local diagnostics::held* current_hold = nullptr;
+}  // namespace
+
+void diagnostics::keep_first(std::vector<note>& notes, note n) {
+  auto before = [](const note& a, const note& b) { return std::tie(a.input, a.line) < std::tie(b.input, b.line); };
+  auto at = std::upper_bound(notes.begin(), notes.end(), n, before);
+  if (static_cast<std::size_t>(at - notes.begin()) >= listed_limit) return;
+  notes.insert(at, std::move(n));
+  if (notes.size() > listed_limit) notes.pop_back();
+}
+
+std::size_t diagnostics::input_index(const std::string& file) const {
+  // Inputs are named by path, or <stdin> for "-".
+  std::size_t input = inputs_.size();
+  for (std::size_t i = 0; i < inputs_.size(); ++i)
+    if (inputs_[i] == file || (inputs_[i] == "-" && file == "<stdin>")) input = i;
+  return input;
+}
+
+diagnostics::held::notes_for& diagnostics::held::notes_to(diagnostics* d) {
+  for (notes_for& f : notes_)
+    if (f.to == d) return f;
+  return notes_.emplace_back(notes_for{d, {}, 0});
+}
+
 void diagnostics::skipped_row(const source_location& where, const std::string& what) {
   if (quiet_) return;
   std::string place = where.file + ":" + std::to_string(where.line) + ":";
   if (where.column != 0) place += std::to_string(where.column) + ":";
-  // Inputs are named by path, or <stdin> for "-".
-  std::size_t input = inputs_.size();
-  for (std::size_t i = 0; i < inputs_.size(); ++i)
-    if (inputs_[i] == where.file || (inputs_[i] == "-" && where.file == "<stdin>")) input = i;
-  note n{input, where.line, place + " skipped row: " + what};
+  note n{input_index(where.file), where.line, place + " skipped row: " + what};
+  if (held* h = current_hold) {  // only this thread touches its hold
+    held::notes_for& f = h->notes_to(this);
+    ++f.skipped;
+    keep_first(f.first, std::move(n));
+    return;
+  }
   const std::lock_guard<std::mutex> lock(mutex_);
   ++skipped_;
-  auto before = [](const note& a, const note& b) { return std::tie(a.input, a.line) < std::tie(b.input, b.line); };
-  auto at = std::upper_bound(first_notes_.begin(), first_notes_.end(), n, before);
-  if (static_cast<std::size_t>(at - first_notes_.begin()) >= listed_limit) return;
-  first_notes_.insert(at, std::move(n));
-  if (first_notes_.size() > listed_limit) first_notes_.pop_back();
+  keep_first(first_notes_, std::move(n));
+}
+
+bool diagnostics::lists(const std::string& file, std::uint64_t line) {
+  if (quiet_) return false;
+  const std::size_t input = input_index(file);
+  auto listed = [&](const std::vector<note>& notes) {
+    return notes.size() < listed_limit || std::tie(input, line) < std::tie(notes.back().input, notes.back().line);
+  };
+  if (held* h = current_hold) return listed(h->notes_to(this).first);
+  const std::lock_guard<std::mutex> lock(mutex_);
+  return listed(first_notes_);
+}
+
+void diagnostics::count_skipped_row() {
+  if (quiet_) return;
+  if (held* h = current_hold) {
+    ++h->notes_to(this).skipped;
+    return;
+  }
+  const std::lock_guard<std::mutex> lock(mutex_);
+  ++skipped_;
 }
 
 void diagnostics::info(const std::string& message) const {
-  if (verbose_) std::fprintf(stderr, "cxkpi: %s\n", message.c_str());
+  if (!verbose_) return;
+  if (held* h = current_hold) {
+    h->infos_.emplace_back(this, message);
+    return;
+  }
+  std::fprintf(stderr, "cxkpi: %s\n", message.c_str());
+}
+
+diagnostics::hold_scope::hold_scope(held& into) : previous_(current_hold) { current_hold = &into; }
+diagnostics::hold_scope::~hold_scope() { current_hold = previous_; }
+
+void diagnostics::release(held&& h, bool infos) {
+  if (infos)
+    for (const auto& [to, message] : h.infos_) to->info(message);
+  for (held::notes_for& f : h.notes_) {
+    const std::lock_guard<std::mutex> lock(f.to->mutex_);
+    f.to->skipped_ += f.skipped;
+    for (note& n : f.first) keep_first(f.to->first_notes_, std::move(n));
+  }
+  h.notes_.clear();
+  h.infos_.clear();
 }
 
 std::string columns_list(const std::vector<std::string>& header) {
@@ -96,6 +172,7 @@ std::size_t require_column(const io::table_reader& reader, const std::string& na
 }
 
 exit_code finish(report& r, const common_options& o) {
+  if (r.source.empty()) r.source = o.input.sources->joined();
   evaluate_checks(r, parse_checks(o.checks));
   render_options ro;
   ro.format = o.format == "json"       ? output_format::json

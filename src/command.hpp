@@ -18,6 +18,9 @@
 
 namespace cxkpi::cli {
 
+// The number of cores (at least 1): the default of --threads.
+std::size_t default_threads();
+
 struct common_options {
   std::vector<std::string> inputs;
   std::string format = "table";
@@ -30,6 +33,7 @@ struct common_options {
   bool no_header = false;
   std::string delimiter;  // "", ",", ";", "tab", "|", "whitespace"
   input_options input;
+  std::size_t threads = default_threads();  // --threads: for large CSV files (src/scan.hpp)
 };
 
 // Adds the flags every command takes. `inputs_required` is false for
@@ -52,7 +56,32 @@ class diagnostics {
   diagnostics& operator=(const diagnostics&) = delete;
 
   void skipped_row(const source_location& where, const std::string& what);
+  // For hot loops: whether a skipped row at `line` of input `file` would be
+  // listed (false with --quiet, or once the rows listed all come before
+  // it). When it would not, count_skipped_row() counts it without building
+  // its message.
+  bool lists(const std::string& file, std::uint64_t line);
+  void count_skipped_row();
   void info(const std::string& message) const;  // only with --verbose, printed at once
+
+  // What one part of a parallel scan reported, held back until the scan
+  // knows whether the part counts (src/scan.hpp).
+  class held;
+  // While alive, whatever this thread reports to any diagnostics goes into
+  // `into` instead.
+  class hold_scope {
+   public:
+    explicit hold_scope(held& into);
+    ~hold_scope();
+    hold_scope(const hold_scope&) = delete;
+    hold_scope& operator=(const hold_scope&) = delete;
+
+   private:
+    held* previous_;
+  };
+  // Reports what a part held, as if it were reported now; its info messages
+  // only with `infos` (the parts of one input all print the same ones).
+  static void release(held&& h, bool infos);
 
  private:
   static constexpr std::size_t listed_limit = 5;
@@ -67,6 +96,21 @@ class diagnostics {
   std::mutex mutex_;
   std::vector<note> first_notes_;  // sorted, at most listed_limit
   std::uint64_t skipped_ = 0;
+
+  static void keep_first(std::vector<note>& notes, note n);
+  std::size_t input_index(const std::string& file) const;
+};
+
+class diagnostics::held {
+  friend class diagnostics;
+  struct notes_for {
+    diagnostics* to;
+    std::vector<note> first;  // sorted, at most listed_limit
+    std::uint64_t skipped = 0;
+  };
+  std::vector<notes_for> notes_;
+  std::vector<std::pair<const diagnostics*, std::string>> infos_;
+  notes_for& notes_to(diagnostics* d);
 };
 
 // The index of the column `name` in the reader's header, or data_error

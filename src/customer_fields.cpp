@@ -1,5 +1,6 @@
 #include "customer_fields.hpp"
 
+#include <cxkpi/io/layouts.hpp>
 #include <cxkpi/io/number.hpp>
 #include <cxkpi/money.hpp>
 
@@ -71,7 +72,7 @@ column_kind flag_column() { return {"churn flag", "--flag-column", io::churn_fla
 std::optional<std::size_t> find_column(const io::table_reader& reader, const std::string& named,
                                        const column_kind& kind, const diagnostics& diag) {
   if (!named.empty()) return require_column(reader, named);
-  if (auto match = io::detect_column(reader.header(), kind.hints)) {
+  if (auto match = io::detect_source_column(reader, kind.what, kind.hints)) {
     diag.info(fmt::format("{}: {} column: {}", reader.name(), kind.what, match->reason));
     return match->index;
   }
@@ -81,8 +82,8 @@ std::optional<std::size_t> find_column(const io::table_reader& reader, const std
 std::size_t need_column(const io::table_reader& reader, const std::string& named, const column_kind& kind,
                         const diagnostics& diag) {
   if (auto found = find_column(reader, named, kind, diag)) return *found;
-  throw data_error(fmt::format("no {} column found; the columns are {}; name one with {}", kind.what,
-                               columns_list(reader.header()), kind.flag),
+  throw data_error(fmt::format("no {} column found; {}; name one with {}", kind.what, columns_clause(reader),
+                               kind.flag),
                    {reader.name(), 1, 0});
 }
 

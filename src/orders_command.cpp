@@ -63,6 +63,16 @@ class orders_job {
     const cell_reader cells(reader, s_.dates.format);
     io::record rec;
     while (reader.next(rec)) {
+      // What the input's layout says the row is (io/layouts.hpp): no order
+      // at all (a cancelled Shopify order), or a later line item of an
+      // order, which is no order of its own but still a product bought.
+      if (!rec.skip_reason.empty() || (rec.continues_order && !service_col)) {
+        const std::string_view reason = rec.skip_reason.empty() ? std::string_view("line_item") : rec.skip_reason;
+        if (s_.orders) order_rows_.skip(reason);
+        if (service_col) service_rows_.skip(reason);
+        rows_.skip(reason);
+        continue;
+      }
       // Problems shared by every KPI of the row: no customer, a bad date, a
       // date outside the window (not an error: it is what --from/--to ask).
       cell_problem shared;
@@ -81,7 +91,9 @@ class orders_job {
         rows.skip(reason);
         if (first_reason.empty()) first_reason = reason;
       };
-      if (s_.orders) {
+      if (s_.orders && rec.continues_order) {
+        skip(order_rows_, "line_item");
+      } else if (s_.orders) {
         cell_problem problem = shared;
         std::optional<std::int64_t> amount, profit;
         if (!problem && amount_col) {
@@ -395,6 +407,7 @@ void add_order_commands(CLI::App& app, std::function<int()>& run) {
         "  cxkpi rpr export.csv --date-format day-first --customer-column Email --amount-column Total\n");
     add_common_options(*cmd, o->common);
     add_column_flags(*cmd, o->settings.columns, customer | date | amount);
+    add_include_cancelled_flag(*cmd, o->common.input);
     add_date_flags(*cmd, o->settings.dates, true);
     cmd->callback([o, &run] { run = [o] { return run_orders(*o); }; });
   }
@@ -415,6 +428,7 @@ void add_order_commands(CLI::App& app, std::function<int()>& run) {
         "  cxkpi clv orders.csv --model bgnbd --calibration-end 2025-06-30 --horizon 52w --plot tracking.svg\n");
     add_common_options(*cmd, o->common);
     add_column_flags(*cmd, o->settings.columns, customer | date | amount | profit | start | end);
+    add_include_cancelled_flag(*cmd, o->common.input);
     add_date_flags(*cmd, o->settings.dates, true);
     add_clv_flags(*cmd, o->clv, true);
     add_predictive_clv_flags(*cmd, o->predictive);
@@ -436,6 +450,7 @@ void add_order_commands(CLI::App& app, std::function<int()>& run) {
         "  cxkpi services orders.csv --from 2025-01-01 --check 'services>=1.5'\n");
     add_common_options(*cmd, o->common);
     add_column_flags(*cmd, o->settings.columns, customer | service | date);
+    add_include_cancelled_flag(*cmd, o->common.input);
     add_date_flags(*cmd, o->settings.dates, true);
     cmd->callback([o, &run] { run = [o] { return run_orders(*o); }; });
   }

@@ -992,7 +992,7 @@ std::string render_clv_json(const scan_result& s, const clv_run& run, const repo
 std::string fit_status(bool converged, const std::string& message, int starts, int iterations) {
   std::string out = converged ? fmt::format("converged ({} starts, {} iterations)", starts, iterations)
                               : "NOT CONVERGED: the figures use the best point found";
-  if (!message.empty() && converged) out += "; " + message;
+  if (!message.empty()) out += " (" + message + ")";
   return out;
 }
 

@@ -262,7 +262,12 @@ ordered_json to_json(const report& r) {
     if (!c.reason.empty()) j["reason"] = c.reason;
     checks.push_back(std::move(j));
   }
-  return {{"kpis", kpis}, {"rows", rows_json(r.rows)}, {"checks", checks}};
+  ordered_json out = ordered_json::object();
+  if (!r.source.empty()) out["source"] = r.source;  // only when recognised: generic output is unchanged
+  out["kpis"] = std::move(kpis);
+  out["rows"] = rows_json(r.rows);
+  out["checks"] = std::move(checks);
+  return out;
 }
 
 std::string render(const report& r, const render_options& options) {

@@ -40,6 +40,7 @@ struct report {
   std::vector<kpi_row> kpis;
   row_accounting rows;
   std::vector<check_outcome> checks;
+  std::string source;     // the inputs' recognised layout(s), "qualtrics"; "" when generic (src/input.hpp)
 };
 
 enum class output_format { table, json, csv, markdown };

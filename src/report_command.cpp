@@ -136,6 +136,7 @@ void add_report_command(CLI::App& app, std::function<int()>& run) {
   cmd->add_option("--subscriptions", o->subscriptions, "Subscription FILE(s) or a churn flag file: churn");
   using namespace column_flag;
   add_column_flags(*cmd, o->columns, customer | date | amount | profit | service | start | end | flag);
+  add_include_cancelled_flag(*cmd, o->common.input);
   add_date_flags(*cmd, o->dates, true);
   add_clv_flags(*cmd, o->clv, false);
   cmd->callback([o, &run] { run = [o] { return run_report(*o); }; });

@@ -12,6 +12,7 @@
 #include <cxkpi/ces.hpp>
 #include <cxkpi/csat.hpp>
 #include <cxkpi/io/columns.hpp>
+#include <cxkpi/io/layouts.hpp>
 #include <cxkpi/io/number.hpp>
 #include <cxkpi/nps.hpp>
 #include <cxkpi/segments.hpp>
@@ -20,8 +21,11 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
+#include <cstring>
 #include <memory>
 #include <optional>
+#include <string_view>
 
 namespace cxkpi::cli {
 namespace {
@@ -124,15 +128,134 @@ std::optional<std::size_t> resolve_kpi_column(const survey_options& o, survey_kp
                            : k == survey_kpi::csat ? io::csat_column_hints()
                                                    : io::ces_column_hints();
   if (!o.required) hints = io::without_generic_score(hints);
-  if (auto match = io::detect_column(reader.header(), hints)) {
+  if (auto match = io::detect_source_column(reader, kpi_key(k), hints)) {
     diag.info(fmt::format("{}: {} column: {}", reader.name(), kpi_key(k), match->reason));
     return match->index;
   }
   if (!o.required) return std::nullopt;
-  throw data_error(fmt::format("no {} column found; the columns are {}; name one with --column", kpi_key(k),
-                               columns_list(reader.header())),
+  throw data_error(fmt::format("no {} column found; {}; name one with --column", kpi_key(k), columns_clause(reader)),
                    {reader.name(), 1, 0});
 }
+
+[[gnu::noinline]] io::score_reading read_any_score(std::string_view cell, rating_scale scale, bool decimal_comma) {
+  return io::read_score(cell, scale, decimal_comma);
+}
+
+// io::read_score, with a shortcut for the common cell of one or two digits
+// and nothing else (same result: such a cell is that integer).
+inline io::score_reading score_of(std::string_view cell, rating_scale scale, bool decimal_comma) {
+  const auto digit = [](char c) { return static_cast<unsigned>(c - '0') <= 9; };
+  if ((cell.size() == 1 && digit(cell[0])) || (cell.size() == 2 && digit(cell[0]) && digit(cell[1]))) {
+    const int value = cell.size() == 1 ? cell[0] - '0' : (cell[0] - '0') * 10 + (cell[1] - '0');
+    if (value < scale.low || value > scale.high) return {io::score_status::off_scale, 0};
+    return {io::score_status::ok, value};
+  }
+  return read_any_score(cell, scale, decimal_comma);
+}
+
+// Segment keys to cells: open addressing, a power-of-two size and a hash of
+// 8 bytes a step. std::unordered_map's byte hash and prime modulo cost more
+// per row than counting the row's answers.
+class cell_cache {
+ public:
+  survey_cell* find(std::string_view key) const {
+    for (std::size_t i = hash(key) & (slots_.size() - 1);; i = (i + 1) & (slots_.size() - 1)) {
+      const slot& s = slots_[i];
+      if (s.cell == nullptr) return nullptr;
+      if (s.key == key) return s.cell;
+    }
+  }
+  void insert(std::string_view key, survey_cell* cell) {
+    if (2 * (used_ + 1) > slots_.size()) {
+      std::vector<slot> old(slots_.size() * 2);
+      old.swap(slots_);
+      used_ = 0;
+      for (slot& s : old)
+        if (s.cell != nullptr) place(std::move(s.key), s.cell);
+    }
+    place(std::string(key), cell);
+  }
+
+ private:
+  struct slot {
+    std::string key;
+    survey_cell* cell = nullptr;
+  };
+  // 8 bytes a step; the last step takes the last 8 bytes (overlapping the
+  // one before), or the whole key if it is shorter.
+  static std::size_t hash(std::string_view key) {
+    const auto mix = [](std::uint64_t h, std::uint64_t word) {
+      h = (h ^ word) * 0xff51afd7ed558ccdu;
+      return h ^ (h >> 32);
+    };
+    std::uint64_t h = key.size() * 0x9e3779b97f4a7c15u;
+    std::uint64_t word = 0;
+    if (key.size() < 8) {
+      std::memcpy(&word, key.data(), key.size());
+      h = mix(h, word);
+    } else {
+      for (std::size_t i = 0; i + 8 < key.size(); i += 8) {
+        std::memcpy(&word, key.data() + i, 8);
+        h = mix(h, word);
+      }
+      std::memcpy(&word, key.data() + key.size() - 8, 8);
+      h = mix(h, word);
+    }
+    return static_cast<std::size_t>((h * 0xc4ceb9fe1a85ec53u) >> 29);
+  }
+  void place(std::string key, survey_cell* cell) {
+    std::size_t i = hash(key) & (slots_.size() - 1);
+    while (slots_[i].cell != nullptr) i = (i + 1) & (slots_.size() - 1);
+    slots_[i] = slot{std::move(key), cell};
+    ++used_;
+  }
+  std::vector<slot> slots_ = std::vector<slot>(16);
+  std::size_t used_ = 0;
+};
+
+// The cells a row counts in (all rows, its segment, its period, its segment
+// in its period), remembered by key for one read: a std::map lookup with
+// string keys per cell and row would cost more than the rest of the row.
+// Cells are still created on first use, as cell_map::at does.
+class cell_targets {
+ public:
+  explicit cell_targets(cell_map<survey_cell>& cells) : cells_(cells) {}
+
+  std::size_t find(const group_of_row& g, std::array<survey_cell*, 4>& out) {
+    std::size_t n = 0;
+    if (all_ == nullptr) all_ = &cells_.at("", "");
+    out[n++] = all_;
+    if (!g.segment.empty()) out[n++] = lookup(by_segment_, g.segment, g.segment, "");
+    if (!g.period.empty()) {
+      out[n++] = lookup(by_period_, g.period, "", g.period);
+      if (!g.segment.empty()) {
+        // Period keys never hold a \x1f: the last one splits the key.
+        both_.assign(g.segment);
+        both_ += '\x1f';
+        both_.append(g.period);
+        out[n++] = lookup(by_both_, both_, g.segment, g.period);
+      }
+    }
+    return n;
+  }
+
+ private:
+  survey_cell* lookup(cell_cache& cache, std::string_view key, std::string_view segment, std::string_view period) {
+    survey_cell* cell = cache.find(key);
+    if (cell == nullptr) {
+      cell = &cells_.at(segment, period);
+      cache.insert(key, cell);
+    }
+    return cell;
+  }
+
+  cell_map<survey_cell>& cells_;  // a std::map: pointers to its cells stay valid
+  survey_cell* all_ = nullptr;
+  cell_cache by_segment_;
+  cell_cache by_period_;
+  cell_cache by_both_;
+  std::string both_;
+};
 
 // One pass over the inputs.
 class survey_job {
@@ -149,20 +272,22 @@ class survey_job {
     row_grouper grouper(options_.grouping, reader, diag_);
     const bool decimal_comma = reader.decimal_comma();
     io::record rec;
+    cell_targets cells(cells_);
+    const bool strict = options_.common.strict;
     while (reader.next(rec)) {
-      const group_of_row group = grouper.group(rec, options_.common.strict);
+      const group_of_row group = grouper.group(rec, strict);
       if (!group.skip_reason.empty()) {
         rows_.skip(group.skip_reason);
         diag_.skipped_row({reader.name(), rec.line, group.skip_column}, group.skip_message);
         continue;
       }
       std::array<survey_cell*, 4> targets{};
-      std::size_t target_count = 0;
-      targets[target_count++] = &cells_.at("", "");
-      if (!group.segment.empty()) targets[target_count++] = &cells_.at(group.segment, "");
-      if (!group.period.empty()) {
-        targets[target_count++] = &cells_.at("", group.period);
-        if (!group.segment.empty()) targets[target_count++] = &cells_.at(group.segment, group.period);
+      const std::size_t target_count = cells.find(group, targets);
+      if (!rec.skip_reason.empty()) {  // no answer at all, says the layout (Zendesk's "offered")
+        for (survey_kpi k : plan_.kpis)
+          for (std::size_t t = 0; t < target_count; ++t) targets[t]->rows[index_of(k)].skip(rec.skip_reason);
+        rows_.skip(rec.skip_reason);
+        continue;
       }
 
       bool used = false;
@@ -174,21 +299,26 @@ class survey_job {
           reason = "no_column";
         } else {
           const std::string_view cell = rec.fields[*columns[i]];
-          const io::score_reading reading = io::read_score(cell, plan_.scales[i], decimal_comma);
+          const io::score_reading reading = score_of(cell, plan_.scales[i], decimal_comma);
           if (reading.status == io::score_status::ok) {
             for (std::size_t t = 0; t < target_count; ++t) targets[t]->add(k, reading.value);
             used = true;
             continue;
           }
           reason = io::reason_key(reading.status);
-          const std::string culprit =
-              reading.status == io::score_status::missing ? "" : fmt::format(" \"{}\"", cell);
-          const std::string what =
-              fmt::format("{}{} in column \"{}\" (expected an integer {})", io::reason_text(reading.status), culprit,
-                          reader.header()[*columns[i]], scale_text(plan_.scales[i]));
-          const source_location where{reader.name(), rec.line, *columns[i] + 1};
-          if (options_.common.strict) throw data_error(what, where);
-          diag_.skipped_row(where, fmt::format("{}: {}", kpi_key(k), what));
+          // The message only when it is shown: most skipped rows are only counted.
+          if (strict || diag_.lists(reader.name(), rec.line)) {
+            const std::string culprit =
+                reading.status == io::score_status::missing ? "" : fmt::format(" \"{}\"", cell);
+            const std::string what =
+                fmt::format("{}{} in column \"{}\" (expected an integer {})", io::reason_text(reading.status),
+                            culprit, reader.header()[*columns[i]], scale_text(plan_.scales[i]));
+            const source_location where{reader.name(), rec.line, *columns[i] + 1};
+            if (strict) throw data_error(what, where);
+            diag_.skipped_row(where, fmt::format("{}: {}", kpi_key(k), what));
+          } else {
+            diag_.count_skipped_row();
+          }
         }
         for (std::size_t t = 0; t < target_count; ++t) targets[t]->rows[i].skip(reason);
         if (first_reason.empty()) first_reason = reason;

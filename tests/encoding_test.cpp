@@ -10,6 +10,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <random>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -181,4 +182,34 @@ TEST_CASE("the CSV reader reads UTF-16 through utf8_source", "[encoding][csv]") 
   CHECK(rec.fields[0] == "K\xC3\xB8" "benhavn");
   CHECK(rec.fields[1] == "9");
   CHECK_FALSE(reader.next(rec));
+}
+
+TEST_CASE("utf8_source: any split of any bytes converts the same", "[encoding]") {
+  // Random UTF-16 (surrogates, odd lengths included) and Windows-1252 bytes:
+  // read whole, and read 1-7 bytes at a time into 1-5 byte buffers, the
+  // output is the same, and when converted it is valid UTF-8.
+  std::mt19937 rng(5);
+  for (int round = 0; round < 200; ++round) {
+    std::string bytes = round % 2 == 0 ? std::string("\xFF\xFE") : std::string("caf\xE9 ");
+    const std::size_t length = rng() % 64;
+    for (std::size_t i = 0; i < length; ++i) {
+      const unsigned r = rng() % 8;
+      // UTF-16: mostly high bytes 0x00 and 0xD8-0xDF, to make surrogates.
+      const unsigned value = round % 2 == 0 && r < 3 ? (r == 0 ? 0x00 : 0xD8 + rng() % 8) : rng() % 256;
+      bytes += static_cast<char>(value == 0 && round % 2 == 1 ? 'x' : value);  // no NUL in 8-bit text
+    }
+    text_encoding found{};
+    const std::string whole = convert(bytes, 1 << 20, 4096, &found);
+    const std::size_t step = 1 + rng() % 7, chunk = 1 + rng() % 5;
+    INFO("round " << round << ", step " << step << ", chunk " << chunk);
+    CHECK(convert(bytes, step, chunk) == whole);
+    if (!cxkpi::io::converted(found)) continue;  // random bytes that pass for UTF-8 are passed on
+    bool valid = true;
+    for (std::size_t i = 0; i < whole.size() && valid;) {
+      const int n = cxkpi::io::detail::utf8_sequence_length(whole, i);
+      valid = n > 0;
+      i += static_cast<std::size_t>(n > 0 ? n : 1);
+    }
+    CHECK(valid);
+  }
 }

@@ -348,3 +348,16 @@ TEST_CASE("a forced layout applies to a header that does not match it", "[layout
   CHECK(rows[0].fields[0] == "5");
   CHECK(rows[1].skip == "offered");
 }
+
+TEST_CASE("a forced Qualtrics layout takes no data row for question text", "[layouts][qualtrics]") {
+  // Without the ImportId row nothing proves that row 2 is question text.
+  auto reader = open_text("StartDate,Q1,Q1_NPS_GROUP\n2024-01-01,9,3\n2024-01-02,4,1\n", {layout::qualtrics, false});
+  const layout_info* info = layout_of(*reader);
+  REQUIRE(info != nullptr);
+  CHECK(info->header_rows == 1);
+  CHECK(detect_source_column(*reader, "nps", nps_column_hints())->index == 1);  // Q1_NPS_GROUP still marks Q1
+  const auto rows = read_all(*reader);
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[0].line == 2);
+  CHECK(rows[0].fields[1] == "9");
+}

@@ -458,6 +458,40 @@ TEST_CASE("clv --model bgnbd on CDNOW_master: the $0 repeat customer is left out
   CHECK(quiet.err.empty());
 }
 
+TEST_CASE("clv --model bgnbd: a fit that does not converge is a warning, with the best point found", "[cli][bgnbd]") {
+  // 30 customers buying every 7 to 9 days from January to June: nobody shows
+  // any sign of dropping out, so the drop-out probability runs to 0 (a -> 0)
+  // and the rate's Gamma to a point (r, alpha -> infinity).
+  std::string csv = "customer,date,amount\n";
+  for (int c = 0; c < 30; ++c) {
+    const int first = c + 1;  // day of January
+    const int step = 7 + c % 3;
+    for (int day = first; day <= 181; day += step) {
+      // day of year (2025 is not a leap year) -> month and day
+      static const int month_days[] = {31, 28, 31, 30, 31, 30};
+      int m = 0, d = day;
+      while (d > month_days[m]) d -= month_days[m++];
+      csv += "C" + std::to_string(c) + ",2025-" + (m + 1 < 10 ? "0" : "") + std::to_string(m + 1) + "-" +
+             (d < 10 ? "0" : "") + std::to_string(d) + "," + std::to_string(10 + c % 7) + "\n";
+    }
+  }
+  const std::string f = write_file("steady.csv", csv);
+  const auto r = run_cxkpi("clv --model bgnbd '" + f + "' --calibration-end 2025-06-30 --format json");
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.err, Catch::Contains("cxkpi: warning: BG/NBD fit ran to a boundary"));
+  CHECK_THAT(r.err, Catch::Contains("(r "));  // the best point, named
+  const json j = json::parse(r.out);
+  CHECK(j["bgnbd"]["converged"] == false);
+  CHECK(j["bgnbd"]["standard_errors"].is_null());
+  CHECK_THAT(j["bgnbd"]["message"].get<std::string>(), Catch::Contains("the data do not identify the model"));
+  CHECK(j["summary"]["mean"].get<double>() > 0);
+  CHECK(r.out.find("NaN") == std::string::npos);
+  const auto table = run_cxkpi("clv --model bgnbd '" + f + "' --calibration-end 2025-06-30 --quiet");
+  REQUIRE(table.exit_code == 0);
+  CHECK_THAT(table.out, Catch::Contains("NOT CONVERGED: the figures use the best point found"));
+  CHECK(table.err.empty());
+}
+
 TEST_CASE("predictive commands: bad inputs give a clear message and exit 65, never NaN", "[cli][bgnbd][errors]") {
   SECTION("a negative amount is a refund, not a purchase") {
     const std::string f = write_file("refund.csv",

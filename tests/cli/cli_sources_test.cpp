@@ -281,7 +281,8 @@ TEST_CASE("Stripe subscriptions: straight into churn", "[cli][sources][stripe]")
 // same_*.csv: one survey written four ways. NPS 10, 9, 6, 8, 3, 10, 7 → 3
 // promoters, 2 passives, 2 detractors = 14.29; CSAT 5, 4, 3, 4, 2, 5, blank →
 // 4 of 6 = 66.67; CES 6, 7, 5, 6, 2, 7, 4 (6.0 and 6,0 alike) → mean 37 / 7.
-TEST_CASE("UTF-8, UTF-8 with BOM, Windows-1252 ;-CSV with CRLF, UTF-16 LE: the same JSON",
+// (Test names hold no ';': CTest would cut the name there.)
+TEST_CASE("one survey as UTF-8, UTF-8 with BOM, semicolon CSV in Windows-1252 with CRLF, UTF-16 LE: the same JSON",
           "[cli][sources][encoding]") {
   const std::string args = " --by region";
   const json utf8 = run_json("survey " + source("same_utf8.csv") + args);
@@ -302,7 +303,7 @@ TEST_CASE("UTF-8, UTF-8 with BOM, Windows-1252 ;-CSV with CRLF, UTF-16 LE: the s
   CHECK_THAT(v.err, Catch::Contains("encoding: Windows-1252 (the first 64 KiB are not valid UTF-8), converted to UTF-8"));
 }
 
-TEST_CASE("--source forces a layout; unknown names are usage errors", "[cli][sources]") {
+TEST_CASE("source: --source forces a layout, unknown names are usage errors", "[cli][sources]") {
   // A header Zendesk detection does not know (no ticket_id), forced.
   auto bad = run_cxkpi("nps " + source("same_utf8.csv") + " --source excel");
   CHECK(bad.exit_code == 64);

@@ -398,19 +398,17 @@ inline void describe_qualtrics(layout_info& info, std::span<const std::vector<st
     }
     info.description = "Qualtrics legacy export: two header rows (V1… names, then labels and question text); row 2 "
                        "is a header row, not data";
+  } else if (import_ids) {
+    info.header_rows = 3;
+    for (std::size_t i = 0; i < names.size() && i < rows[1].size(); ++i) info.text[i] = rows[1][i];
+    for (std::size_t i = 0; i < names.size() && i < rows[2].size(); ++i)
+      info.metadata[i] = !import_id(rows[2][i]).starts_with("QID");
+    info.description = "Qualtrics export: three header rows (column names, question text, ImportId); rows 2-3 are "
+                       "header rows, not data";
   } else {
-    if (rows.size() >= 2) {
-      info.header_rows = import_ids ? 3 : 2;
-      for (std::size_t i = 0; i < names.size() && i < rows[1].size(); ++i) info.text[i] = rows[1][i];
-    }
-    if (import_ids) {
-      for (std::size_t i = 0; i < names.size() && i < rows[2].size(); ++i)
-        info.metadata[i] = !import_id(rows[2][i]).starts_with("QID");
-    }
-    info.description = import_ids ? "Qualtrics export: three header rows (column names, question text, ImportId); "
-                                    "rows 2-3 are header rows, not data"
-                                  : "Qualtrics export: two header rows (column names, question text); row 2 is a "
-                                    "header row, not data";
+    // Named with --source, without the ImportId row that would prove row 2
+    // is question text: nothing but the names row is taken as header.
+    info.description = "Qualtrics export with one header row (no ImportId row)";
   }
   mark_metadata(info, {"startdate", "enddate", "status", "ipaddress", "progress", "duration (in seconds)", "finished",
                        "recordeddate", "responseid", "recipientlastname", "recipientfirstname", "recipientemail",
