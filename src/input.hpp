@@ -53,10 +53,13 @@ void add_include_cancelled_flag(CLI::App& command, input_options& options);
 // says on stderr which encoding was converted and which layout recognised.
 std::unique_ptr<io::table_reader> open_table(const std::string& path, const input_options& options);
 
-// Whether the parallel CSV scan (src/scan.hpp) must leave the file whose
-// bytes are `bytes` to open_table: when they need converting to UTF-8
+// Whether the parallel CSV scan (src/scan.hpp) must leave the file that
+// starts with `bytes` to open_table: when it needs converting to UTF-8
 // (UTF-16, Windows-1252), or a layout is named or recognised (its header
 // rows, rewritten cells and row marks are the layout reader's work).
+// `bytes` is the whole file or its first bytes: more than 64 KiB (the
+// encoding rule's window) and enough for the header and two rows after it;
+// a prefix that cuts those rows short counts as no layout.
 bool needs_serial_read(const std::string& path, const input_options& options, std::string_view bytes);
 
 // The end of a "no … column found" message: `the columns are "a", "b"`, or
