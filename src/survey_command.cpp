@@ -182,16 +182,28 @@ class cell_cache {
     survey_cell* cell = nullptr;
   };
   // 8 bytes a step; the last step takes the last 8 bytes (overlapping the
-  // one before), or the whole key if it is shorter.
+  // one before). A shorter key is read with fixed-size loads (two
+  // overlapping 4-byte ones, or 3 single bytes): a copy of a variable
+  // length to the stack and a wide load from it would stall.
   static std::size_t hash(std::string_view key) {
     const auto mix = [](std::uint64_t h, std::uint64_t word) {
       h = (h ^ word) * 0xff51afd7ed558ccdu;
       return h ^ (h >> 32);
     };
-    std::uint64_t h = key.size() * 0x9e3779b97f4a7c15u;
+    const char* p = key.data();
+    const std::size_t n = key.size();
+    std::uint64_t h = n * 0x9e3779b97f4a7c15u;
     std::uint64_t word = 0;
-    if (key.size() < 8) {
-      std::memcpy(&word, key.data(), key.size());
+    if (n < 8) {
+      if (n >= 4) {
+        std::uint32_t a, b;
+        std::memcpy(&a, p, 4);
+        std::memcpy(&b, p + n - 4, 4);
+        word = a | std::uint64_t{b} << 32;
+      } else if (n != 0) {
+        word = static_cast<unsigned char>(p[0]) | std::uint64_t{static_cast<unsigned char>(p[n / 2])} << 8 |
+               std::uint64_t{static_cast<unsigned char>(p[n - 1])} << 16;
+      }
       h = mix(h, word);
     } else {
       for (std::size_t i = 0; i + 8 < key.size(); i += 8) {
@@ -219,13 +231,19 @@ class cell_cache {
 // Cells are still created on first use, as cell_map::at does.
 class cell_targets {
  public:
-  explicit cell_targets(cell_map<survey_cell>& cells) : cells_(cells) {}
+  // `by_column`: with a single --by, its column; the row's raw value there
+  // then keys the segment cache (the same raw value always makes the same
+  // segment), rather than the segment text the grouper has just written
+  // (hashing bytes just stored, in pieces, stalls on store forwarding).
+  cell_targets(cell_map<survey_cell>& cells, std::optional<std::size_t> by_column)
+      : cells_(cells), by_column_(by_column) {}
 
-  std::size_t find(const group_of_row& g, std::array<survey_cell*, 4>& out) {
+  std::size_t find(const group_of_row& g, const io::record& rec, std::array<survey_cell*, 4>& out) {
     std::size_t n = 0;
     if (all_ == nullptr) all_ = &cells_.at("", "");
     out[n++] = all_;
-    if (!g.segment.empty()) out[n++] = lookup(by_segment_, g.segment, g.segment, "");
+    if (!g.segment.empty())
+      out[n++] = lookup(by_segment_, by_column_ ? rec.fields[*by_column_] : g.segment, g.segment, "");
     if (!g.period.empty()) {
       out[n++] = lookup(by_period_, g.period, "", g.period);
       if (!g.segment.empty()) {
@@ -250,6 +268,7 @@ class cell_targets {
   }
 
   cell_map<survey_cell>& cells_;  // a std::map: pointers to its cells stay valid
+  std::optional<std::size_t> by_column_;
   survey_cell* all_ = nullptr;
   cell_cache by_segment_;
   cell_cache by_period_;
@@ -272,7 +291,9 @@ class survey_job {
     row_grouper grouper(options_.grouping, reader, diag_);
     const bool decimal_comma = reader.decimal_comma();
     io::record rec;
-    cell_targets cells(cells_);
+    std::optional<std::size_t> by_column;
+    if (options_.grouping.by.size() == 1) by_column = require_column(reader, options_.grouping.by.front());
+    cell_targets cells(cells_, by_column);
     const bool strict = options_.common.strict;
     while (reader.next(rec)) {
       const group_of_row group = grouper.group(rec, strict);
@@ -282,7 +303,7 @@ class survey_job {
         continue;
       }
       std::array<survey_cell*, 4> targets{};
-      const std::size_t target_count = cells.find(group, targets);
+      const std::size_t target_count = cells.find(group, rec, targets);
       if (!rec.skip_reason.empty()) {  // no answer at all, says the layout (Zendesk's "offered")
         for (survey_kpi k : plan_.kpis)
           for (std::size_t t = 0; t < target_count; ++t) targets[t]->rows[index_of(k)].skip(rec.skip_reason);
