@@ -9,11 +9,15 @@
 // A large regular CSV file (parallel_min_bytes or more, with --threads above
 // 1) is cut into row-aligned ranges (io/csv_chunks.hpp), read by one job per
 // range, each on its own thread with pread into its own buffer; the jobs are
-// merged in range order. What the jobs report (skipped rows, --verbose notes) is held
-// per range and released in range order, and only for ranges that read
-// exactly what the serial reader reads there, so standard output and
-// standard error are the same bytes whatever the thread count. Everything
-// else (standard input, JSON, small files, --threads 1) streams serially.
+// merged in range order. So merge must be exact: the jobs of the ranges,
+// merged in order, must equal one job that read them all (integer counts,
+// order of first appearance kept); a job that cannot promise it yet says
+// `static constexpr bool parallel_scan = false;` and is read serially. What
+// the jobs report (skipped rows, --verbose notes) is held per range and
+// released in range order, and only for ranges that read exactly what the
+// serial reader reads there, so standard output and standard error are the
+// same bytes whatever the thread count. Everything else (standard input,
+// JSON, small files, --threads 1) streams serially.
 
 #include "command.hpp"
 #include "input.hpp"
@@ -145,6 +149,20 @@ bool scan_in_parallel(const std::string& path, const common_options& options, Ma
   return true;
 }
 
+// Whether a job type may be read in parallel: yes, unless it says
+//   static constexpr bool parallel_scan = false;
+// which a job whose merge is not exact must (sums of doubles, whose rounding
+// depends on how the rows were grouped; a tie broken by a row counter that
+// starts again in every range), until it is made exact.
+template <class Job>
+constexpr bool allows_parallel_scan() {
+  if constexpr (requires { Job::parallel_scan; }) {
+    return Job::parallel_scan;
+  } else {
+    return true;
+  }
+}
+
 }  // namespace detail
 
 // Reads every input of `options` into a job made by `make_job()` and returns
@@ -153,7 +171,8 @@ template <class MakeJob>
 auto scan_inputs(const common_options& options, MakeJob&& make_job) {
   auto job = make_job();
   for (const std::string& path : options.inputs) {
-    if (detail::scan_in_parallel(path, options, make_job, job)) continue;
+    if constexpr (detail::allows_parallel_scan<decltype(job)>())
+      if (detail::scan_in_parallel(path, options, make_job, job)) continue;
     std::unique_ptr<io::table_reader> reader = open_table(path, options.input);
     job.read(*reader);
   }
