@@ -3,7 +3,7 @@
 
 #include <cstdint>
 #include <limits>
-#include <stdexcept>
+#include <string>
 
 #include "cxkpi/money.hpp"
 
@@ -97,7 +97,26 @@ TEST_CASE("formatting micro-units") {
 TEST_CASE("money totals refuse to overflow") {
   constexpr auto max = std::numeric_limits<std::int64_t>::max();
   CHECK(cxkpi::detail::add_money(max - 1, 1) == max);
-  CHECK_THROWS_AS(cxkpi::detail::add_money(max, 1), std::overflow_error);
-  CHECK_THROWS_AS(cxkpi::detail::add_money(-max, -2), std::overflow_error);
+  CHECK_THROWS_AS(cxkpi::detail::add_money(max, 1), cxkpi::data_error);
+  CHECK_THROWS_AS(cxkpi::detail::add_money(-max, -2), cxkpi::data_error);
   CHECK(cxkpi::detail::add_money(-5, 3) == -2);
+  // The message names both operands and the limit, INT64_MAX micro-units
+  // = 9223372036854.775807 units; no location (the caller adds it).
+  try {
+    (void)cxkpi::detail::add_money(9'000'000'000'000'000'000, 9'000'000'000'000'000'000, "revenue total");
+    FAIL("no exception");
+  } catch (const cxkpi::data_error& e) {
+    CHECK(std::string(e.what()) ==
+          "revenue total out of range: 9000000000000 + 9000000000000 passes 9223372036854.775807, the largest "
+          "total kept exactly");
+    CHECK(e.location().file.empty());
+  }
+  try {
+    (void)cxkpi::detail::add_money(-max, -2'500'000);  // -9223372036854.775807 - 2.5
+    FAIL("no exception");
+  } catch (const cxkpi::data_error& e) {
+    CHECK(std::string(e.what()) ==
+          "money total out of range: -9223372036854.775807 + -2.5 passes -9223372036854.775808, the lowest total "
+          "kept exactly");
+  }
 }

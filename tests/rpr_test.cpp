@@ -167,6 +167,28 @@ TEST_CASE("merging figures over different windows is refused") {
   CHECK_THROWS_AS(a.merge(b), std::invalid_argument);
 }
 
+TEST_CASE("a revenue total past 9.2e12 units is a data_error that changes nothing") {
+  // INT64_MAX micro-units is 9,223,372,036,854.775807 units (money.hpp):
+  // two orders of 9e12 pass it.
+  order_accumulator orders;
+  orders.add("C1", d(2025, 1, 3), money("9000000000000"));
+  CHECK_THROWS_WITH(orders.add("C1", d(2025, 1, 4), money("9000000000000")),
+                    "revenue total out of range: 9000000000000 + 9000000000000 passes 9223372036854.775807, "
+                    "the largest total kept exactly");
+  orders.add("C2", d(2025, 1, 5), money("1"));
+  const cxkpi::rpr_result r = orders.result();
+  CHECK(r.orders == 2);  // C1's first order and C2's: the refused one left no trace
+  CHECK(r.customers == 2);
+  CHECK(r.repeat_customers == 0);
+  CHECK(r.revenue_micros == 9'000'000'000'001'000'000);
+
+  // Two halves that fit on their own overflow when merged.
+  order_accumulator a, b;
+  a.add("A", d(2025, 1, 3), money("5000000000000"));
+  b.add("B", d(2025, 1, 3), money("5000000000000"));
+  CHECK_THROWS_AS(a.merge(b), cxkpi::data_error);
+}
+
 TEST_CASE("real data: CDNOW transactions") {
   // CDNOW_master.txt: header, then `customer_id date(YYYYMMDD) cds dollars`, whitespace-separated, CRLF.
   // Expected, from the shell:

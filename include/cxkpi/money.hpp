@@ -4,13 +4,16 @@
 /// = 1,000,000 micro-units) in a `std::int64_t`, so sums are exact and do not
 /// depend on the order of addition: totals computed on several threads and
 /// merged equal the single-pass total bit for bit. The range is ±9.2e12 units
-/// per amount and per total; a total beyond it throws `std::overflow_error`.
+/// per amount and per total: `parse_money` rejects a larger amount
+/// (`out_of_range`, a counted skip), and a total that would pass it throws
+/// `data_error` naming the total and the amount added.
 
 #include <cstdint>
 #include <limits>
-#include <stdexcept>
 #include <string>
 #include <string_view>
+
+#include "cxkpi/error.hpp"
 
 namespace cxkpi {
 
@@ -150,11 +153,27 @@ inline std::string format_money(std::int64_t micros, int decimals = 2) {
 
 namespace detail {
 
-/// `a + b` for money totals; throws `std::overflow_error` past ±9.2e12 units.
-inline std::int64_t add_money(std::int64_t a, std::int64_t b) {
+/// Micro-units as the shortest exact decimal text: `9000000000000`, `12.5`.
+inline std::string exact_money_text(std::int64_t micros) {
+  std::string text = format_money(micros, 6);
+  while (text.back() == '0') text.pop_back();
+  if (text.back() == '.') text.pop_back();
+  return text;
+}
+
+/// `a + b` for money totals. Past ±9.2e12 units it throws `data_error`
+/// (without a location: the caller that knows the row adds it), naming
+/// `what` (`revenue total`), both operands and the limit:
+/// `revenue total out of range: 9000000000000 + 9000000000000 passes
+/// 9223372036854.775807, the largest total kept exactly`.
+inline std::int64_t add_money(std::int64_t a, std::int64_t b, std::string_view what = "money total") {
   constexpr std::int64_t max = std::numeric_limits<std::int64_t>::max();
   constexpr std::int64_t min = std::numeric_limits<std::int64_t>::min();
-  if ((b > 0 && a > max - b) || (b < 0 && a < min - b)) throw std::overflow_error("money total out of range");
+  if ((b > 0 && a > max - b) || (b < 0 && a < min - b))
+    throw data_error(std::string(what) + " out of range: " + exact_money_text(a) + " + " + exact_money_text(b) +
+                         " passes " + exact_money_text(b > 0 ? max : min) + ", the " +
+                         (b > 0 ? "largest" : "lowest") + " total kept exactly",
+                     {});
   return a + b;
 }
 

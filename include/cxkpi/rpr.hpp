@@ -56,7 +56,8 @@ class order_accumulator {
   /// Records one order of `customer` on `day` for `amount_micros` (>= 0, as
   /// `parse_money` gives), with its profit when the input has a profit
   /// column. Returns false, counting nothing, when `day` lies outside the
-  /// window. Throws `std::overflow_error` if a money total passes 9.2e12 units.
+  /// window. Throws `data_error` (no location: the caller knows the row) if
+  /// a money total would pass 9.2e12 units; nothing is counted then.
   bool add(std::string_view customer, date day, std::int64_t amount_micros,
            std::optional<std::int64_t> profit_micros = std::nullopt) {
     if (!window_.contains(day)) return false;
@@ -74,18 +75,19 @@ class order_accumulator {
   }
 
   /// Adds the orders recorded by `other`, as if they had been added here.
-  /// Throws `std::invalid_argument` when the two windows differ.
+  /// Throws `std::invalid_argument` when the two windows differ, and
+  /// `data_error` when a money total would pass 9.2e12 units.
   void merge(const order_accumulator& other) {
     if (!(window_ == other.window_)) throw std::invalid_argument("cannot merge order figures over different windows");
     for (const auto& [customer, theirs] : other.customers_) {
       auto& mine = detail::find_or_insert(customers_, customer);
       mine.orders += theirs.orders;
-      mine.revenue_micros = detail::add_money(mine.revenue_micros, theirs.revenue_micros);
+      mine.revenue_micros = detail::add_money(mine.revenue_micros, theirs.revenue_micros, "customer revenue total");
     }
     orders_ += other.orders_;
-    revenue_micros_ = detail::add_money(revenue_micros_, other.revenue_micros_);
+    revenue_micros_ = detail::add_money(revenue_micros_, other.revenue_micros_, "revenue total");
     profit_orders_ += other.profit_orders_;
-    profit_micros_ = detail::add_money(profit_micros_, other.profit_micros_);
+    profit_micros_ = detail::add_money(profit_micros_, other.profit_micros_, "profit total");
     first_day_ = std::min(first_day_, other.first_day_);
     last_day_ = std::max(last_day_, other.last_day_);
   }
@@ -122,10 +124,15 @@ class order_accumulator {
 
   void record(std::string_view customer, std::int64_t amount_micros, std::optional<std::int64_t> profit_micros) {
     // Totals first: if one overflows, nothing has changed.
-    const std::int64_t revenue = detail::add_money(revenue_micros_, amount_micros);
-    const std::int64_t profit = profit_micros ? detail::add_money(profit_micros_, *profit_micros) : profit_micros_;
+    const std::int64_t revenue = detail::add_money(revenue_micros_, amount_micros, "revenue total");
+    const std::int64_t profit =
+        profit_micros ? detail::add_money(profit_micros_, *profit_micros, "profit total") : profit_micros_;
     auto& totals = detail::find_or_insert(customers_, customer);
-    totals.revenue_micros = detail::add_money(totals.revenue_micros, amount_micros);
+    // With amounts >= 0 (as parse_money gives) a customer's total is at most
+    // the overall one, so this cannot throw; it is checked all the same for
+    // callers that pass negatives. It can only throw for a customer already
+    // there (a new one starts at 0), so nothing has changed then either.
+    totals.revenue_micros = detail::add_money(totals.revenue_micros, amount_micros, "customer revenue total");
     ++totals.orders;
     ++orders_;
     revenue_micros_ = revenue;
