@@ -1,8 +1,10 @@
 // cxkpi report. Each kind of input is one section that appends the KPIs it
 // supports, in SPEC.md's order (NPS, CSAT, CES, churn, RPR, CLV, services);
-// a KPI that needs two kinds (CLV's churn from subscriptions, and later
-// revenue by NPS group) reads what the earlier sections left in
-// `report_state`. Checks run once, over the whole report.
+// a KPI that needs two kinds (CLV's churn from subscriptions) reads what the
+// earlier sections left in `report_state`; revenue by NPS group, which needs
+// per-customer data the sections do not keep, reads the survey and the
+// orders once more (src/loyalty_join.hpp). Checks run once, over the whole
+// report.
 
 #include "report_command.hpp"
 
@@ -11,11 +13,13 @@
 #include "command.hpp"
 #include "customer_fields.hpp"
 #include "grouping.hpp"
+#include "loyalty_join.hpp"
 #include "orders_command.hpp"
 #include "survey_command.hpp"
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <string>
@@ -32,6 +36,8 @@ struct report_cli {
   column_flags columns;
   date_flags dates;
   clv_flags clv;
+  std::size_t at_risk = 0;             // --at-risk N
+  std::string survey_customer_column;  // --survey-customer-column
 };
 
 // What the sections build and share.
@@ -98,6 +104,20 @@ void orders_section(report_state& state) {
   append(state, std::move(rows), outcome.input_rows);
 }
 
+// Revenue by NPS group, after every other KPI. Its rows are the survey's and
+// the orders' rows again: the report's accounting has them already.
+void loyalty_section(report_state& state) {
+  const report_cli& o = state.options;
+  loyalty_settings settings;
+  settings.survey_customer_column = o.survey_customer_column;
+  settings.order_columns = o.columns;
+  settings.dates = o.dates;
+  settings.profits = o.clv.margin.empty();  // as orders_section reads them
+  settings.at_risk = o.at_risk;
+  for (kpi_row& row : loyalty_rows(inputs_of(o.common, o.survey), inputs_of(o.common, o.orders), settings))
+    state.out.kpis.push_back(std::move(row));
+}
+
 int run_report(report_cli& o) {
   finalize_common_options(o.common);
   const band_table bands = load_bands(o.common.bands_file);
@@ -108,10 +128,18 @@ int run_report(report_cli& o) {
     throw usage_error("report takes its files with --survey, --orders and --subscriptions");
   if (o.survey.empty() && o.orders.empty() && o.subscriptions.empty())
     throw usage_error("report needs --survey, --orders or --subscriptions FILE");
+  if (o.at_risk > 0 && (o.survey.empty() || o.orders.empty()))
+    throw usage_error("--at-risk needs --survey and --orders: it lists detractors by the revenue of their orders");
+  const auto has_stdin = [](const std::vector<std::string>& files) {
+    return std::find(files.begin(), files.end(), "-") != files.end();
+  };
+  if (o.at_risk > 0 && (has_stdin(o.survey) || has_stdin(o.orders)))
+    throw usage_error("--at-risk needs files, not standard input: revenue by NPS group reads them a second time");
   report_state state{o, bands, {}, std::nullopt};
   if (!o.survey.empty()) survey_section(state);
   if (!o.subscriptions.empty()) subscriptions_section(state);
   if (!o.orders.empty()) orders_section(state);
+  if (!o.survey.empty() && !o.orders.empty()) loyalty_section(state);
   return static_cast<int>(finish(state.out, o.common));
 }
 
@@ -123,13 +151,17 @@ void add_report_command(CLI::App& app, std::function<int()>& run) {
   cmd->footer(
       "Survey files give NPS, CSAT and CES; subscriptions give churn (monthly, overall);\n"
       "orders give RPR, CLV (with churn from the subscriptions) and services per customer.\n"
+      "Survey and orders together give revenue by NPS group (joined on the customer id):\n"
+      "customers, revenue and orders per customer, AOV, the detractors' share of revenue.\n"
       "\n"
       "Examples:\n"
       "  cxkpi report --survey examples/survey.csv --orders examples/orders.csv \\\n"
       "               --subscriptions examples/subscriptions.csv\n"
       "  cxkpi report --survey day.csv --orders orders.csv --format csv --no-header >> history.csv\n"
       "  cxkpi report --orders orders.csv --subscriptions subs.csv --cac 40 \\\n"
-      "               --check 'churn<=3' --check 'rpr>=25' --check 'clv_cac>=3'\n");
+      "               --check 'churn<=3' --check 'rpr>=25' --check 'clv_cac>=3'\n"
+      "  cxkpi report --survey examples/survey.csv --orders examples/orders.csv --at-risk 5 \\\n"
+      "               --check 'detractor_revenue_share<=30'\n");
   add_common_options(*cmd, o->common, false);
   cmd->add_option("--survey", o->survey, "Survey FILE(s): NPS, CSAT, CES");
   cmd->add_option("--orders", o->orders, "Order FILE(s): RPR, CLV, services per customer");
@@ -139,6 +171,10 @@ void add_report_command(CLI::App& app, std::function<int()>& run) {
   add_include_cancelled_flag(*cmd, o->common.input);
   add_date_flags(*cmd, o->dates, true);
   add_clv_flags(*cmd, o->clv, false);
+  cmd->add_option("--at-risk", o->at_risk,
+                  "List the N detractors with the most revenue (needs --survey and --orders)");
+  cmd->add_option("--survey-customer-column", o->survey_customer_column,
+                  "The survey's customer id column, for revenue by NPS group (default: detected)");
   cmd->callback([o, &run] { run = [o] { return run_report(*o); }; });
 }
 

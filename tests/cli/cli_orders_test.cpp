@@ -293,7 +293,10 @@ TEST_CASE("report: every KPI the bundled examples support", "[cli][report]") {
   auto j = json::parse(r.out);
   std::vector<std::string> kpis;
   for (const json& k : j["kpis"]) kpis.push_back(k["kpi"]);
-  CHECK(kpis == std::vector<std::string>{"nps", "csat", "ces", "churn", "rpr", "clv", "services"});
+  // Survey and orders together add revenue by NPS group (tests/cli/cli_loyalty_test.cpp).
+  CHECK(kpis == std::vector<std::string>{"nps", "csat", "ces", "churn", "rpr", "clv", "services",
+                                         "revenue_per_customer", "revenue_per_customer", "revenue_per_customer",
+                                         "detractor_revenue_share"});
   // From the shell: awk -F, 'NR>1 {n[$2]++} END {for (c in n) {C++; if (n[c]>=2) R++};
   // print R, C}' examples/orders.csv → 26 45: RPR = 100 × 26 / 45 = 57.78%.
   CHECK(kpi_of(j, "rpr")["value"].get<double>() == Approx(100.0 * 26 / 45));
