@@ -295,8 +295,9 @@ def run_job(job, rows, cx, opts, selected):
         if job == "survey":
             base = [cx, "survey", path, *SURVEY_FLAGS]
         else:
-            base = [cx, "rpr", path, "--format", "json", "-q"]
-        cx_ok = job == "survey" or has_subcommand(cx, "rpr")
+            # Every order KPI in one run (RPR, AOV, CLV, services), as issue 6 asks.
+            base = [cx, "report", "--orders", path, "--format", "json", "-q"]
+        cx_ok = job == "survey" or has_subcommand(cx, "report")
         if not cx_ok:
             msg = ("`cxkpi rpr` does not exist yet in this build (issue 3): "
                    + ("timing the peers only (--force-orders)" if opts.force_orders else
@@ -307,7 +308,7 @@ def run_job(job, rows, cx, opts, selected):
                 section["skipped"] = msg
                 return section
         else:
-            threads = cxkpi_thread_counts(cx, "survey" if job == "survey" else "rpr")
+            threads = cxkpi_thread_counts(cx, "survey" if job == "survey" else "report")
             for n in threads:
                 label = "cxkpi" if n is None else f"cxkpi ({n} thread{'s' if n > 1 else ''})"
                 to_canon = (lambda out, j=job: canon.from_cxkpi_survey(json.loads(out)) if j == "survey"

@@ -63,19 +63,21 @@ row_grouper::row_grouper(const grouping_options& options, const io::table_reader
                    {reader.name(), 1, 0});
 }
 
-group_of_row row_grouper::group(const io::record& rec, bool strict) {
-  group_of_row g;
-  if (!by_columns_.empty()) {
-    segment_.clear();
-    for (std::size_t i = 0; i < by_columns_.size(); ++i) {
-      if (i != 0) segment_ += ", ";
-      segment_ += options_.by[i];
-      segment_ += '=';
-      const std::string_view value = io::trim(rec.fields[by_columns_[i]]);
-      segment_.append(value.empty() ? std::string_view("(blank)") : value);
-    }
-    g.segment = segment_;
+std::string_view row_grouper::segment_of(const io::record& rec) {
+  segment_.clear();
+  for (std::size_t i = 0; i < by_columns_.size(); ++i) {
+    if (i != 0) segment_ += ", ";
+    segment_ += options_.by[i];
+    segment_ += '=';
+    const std::string_view value = io::trim(rec.fields[by_columns_[i]]);
+    segment_.append(value.empty() ? std::string_view("(blank)") : value);
   }
+  return segment_;
+}
+
+group_of_row row_grouper::group(const io::record& rec, bool strict, bool with_segment) {
+  group_of_row g;
+  if (!by_columns_.empty() && with_segment) g.segment = segment_of(rec);
   if (date_column_) {
     const std::string_view text = rec.fields[*date_column_];
     const std::optional<date> day = parse_date(text, options_.dates);

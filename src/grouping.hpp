@@ -50,8 +50,13 @@ class row_grouper {
   // data_error naming the columns there are.
   row_grouper(const grouping_options& options, const io::table_reader& reader, const diagnostics& diag);
   // The views stay valid until the next call. Under `strict` a bad date
-  // throws data_error instead of asking for a skip.
-  group_of_row group(const io::record& rec, bool strict);
+  // throws data_error instead of asking for a skip. Without `with_segment`
+  // the segment is left empty for the caller to ask segment_of() when it
+  // needs the text (a caller that caches cells by the raw --by value).
+  group_of_row group(const io::record& rec, bool strict, bool with_segment = true);
+  // The segment text of a row (`region=North, channel=web`); valid until the
+  // next call to group() or segment_of().
+  std::string_view segment_of(const io::record& rec);
 
  private:
   const grouping_options& options_;

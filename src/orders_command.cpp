@@ -9,6 +9,7 @@
 #include "predictive_command.hpp"
 #include "scan.hpp"
 
+#include <cxkpi/detail/customer_map.hpp>
 #include <cxkpi/io/number.hpp>
 #include <cxkpi/money.hpp>
 #include <cxkpi/stats.hpp>
@@ -16,8 +17,11 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <memory>
+#include <string>
+#include <vector>
 
 namespace cxkpi::cli {
 namespace {
@@ -79,7 +83,7 @@ class orders_job {
       const std::optional<std::string_view> id = cells.text(rec, customer, "missing_customer", "customer id", shared);
       std::optional<date> day;
       if (!shared && date_col) {
-        day = cells.day(rec, *date_col, shared);
+        day = recent_date_.day(cells, rec, *date_col, shared);
         if (day && !s_.dates.window.contains(*day)) shared = {"outside_window", "", *date_col};
       }
       if (shared && shared.reason != "outside_window") note_skipped(shared, reader, rec, s_.strict, diag_);
@@ -107,8 +111,7 @@ class orders_job {
         if (problem) {
           skip(order_rows_, problem.reason);
         } else {
-          if (day) orders_.add(*id, *day, amount.value_or(0), profit);
-          else orders_.add_undated(*id, amount.value_or(0), profit);
+          batch_.add_order(*id, day, amount.value_or(0), profit, rec.line);
           order_rows_.use();
           used = true;
         }
@@ -124,14 +127,42 @@ class orders_job {
         if (problem) {
           skip(service_rows_, problem.reason);
         } else {
-          services_.add(*id, *service);
+          batch_.add_service(*id, *service);
           service_rows_.use();
           used = true;
         }
       }
       if (used) rows_.use();
       else rows_.skip(first_reason.empty() ? std::string_view(shared.reason) : first_reason);
+      if (batch_.full()) flush(reader.name(), amount_col);
     }
+    flush(reader.name(), amount_col);
+  }
+
+  // Adds the batch to the accumulators, in row order, with lookahead hints
+  // (detail::for_each_ahead) so that the customer lookups overlap their
+  // cache misses. A money total out of range is an error at its row.
+  void flush(const std::string& input, std::optional<std::size_t> amount_col) {
+    const std::size_t n = batch_.orders.size();
+    cxkpi::detail::for_each_ahead(orders_, n, [&](std::size_t i) { return batch_.text_of(batch_.orders[i].customer); },
+                           [&](std::size_t i) {
+                             const pending_order& o = batch_.orders[i];
+                             const std::string_view id = batch_.text_of(o.customer);
+                             try {
+                               if (o.day) orders_.add(id, *o.day, o.amount, o.profit);
+                               else orders_.add_undated(id, o.amount, o.profit);
+                             } catch (const data_error& e) {
+                               if (!e.location().file.empty()) throw;
+                               throw data_error(e.what(), {input, o.line, amount_col ? *amount_col + 1 : 0});
+                             }
+                           });
+    const std::size_t m = batch_.services.size();
+    cxkpi::detail::for_each_ahead(services_, m, [&](std::size_t i) { return batch_.text_of(batch_.services[i].customer); },
+                           [&](std::size_t i) {
+                             const pending_service& u = batch_.services[i];
+                             services_.add(batch_.text_of(u.customer), batch_.text_of(u.service));
+                           });
+    batch_.clear();
   }
 
   void merge(orders_job&& other) {
@@ -160,8 +191,81 @@ class orders_job {
  private:
   const orders_settings& s_;
   diagnostics& diag_;
+  // Rows read but not yet added to the accumulators: their text copied (the
+  // reader's views do not outlive the row), at most `capacity` rows.
+  struct text_span {
+    std::size_t offset = 0;
+    std::size_t size = 0;
+  };
+  struct pending_order {
+    text_span customer;
+    std::optional<date> day;
+    std::int64_t amount = 0;
+    std::optional<std::int64_t> profit;
+    std::uint64_t line = 0;
+  };
+  struct pending_service {
+    text_span customer;
+    text_span service;
+  };
+  struct pending_rows {
+    static constexpr std::size_t capacity = 256;
+    std::string text;
+    std::vector<pending_order> orders;
+    std::vector<pending_service> services;
+
+    text_span keep(std::string_view s) {
+      const text_span span{text.size(), s.size()};
+      text.append(s);
+      return span;
+    }
+    std::string_view text_of(text_span span) const { return {text.data() + span.offset, span.size}; }
+    void add_order(std::string_view customer, std::optional<date> day, std::int64_t amount,
+                   std::optional<std::int64_t> profit, std::uint64_t line) {
+      orders.push_back({keep(customer), day, amount, profit, line});
+    }
+    void add_service(std::string_view customer, std::string_view service) {
+      services.push_back({keep(customer), keep(service)});
+    }
+    // Also bounded by the bytes kept: a few very long ids must not make the
+    // batch large.
+    bool full() const {
+      return orders.size() >= capacity || services.size() >= capacity || text.size() >= (std::size_t{1} << 20);
+    }
+    void clear() {
+      text.clear();
+      orders.clear();
+      services.clear();
+    }
+  };
+
+  // Order files are mostly sorted by date, so a date cell usually repeats
+  // the one before: reuse its parse rather than parse it again.
+  class recent_date {
+   public:
+    std::optional<date> day(const cell_reader& cells, const io::record& rec, std::size_t column,
+                            cell_problem& problem) {
+      const std::string_view cell = rec.fields[column];
+      if (known_ && cell == text_) return day_;
+      const std::optional<date> parsed = cells.day(rec, column, problem);
+      known_ = parsed.has_value();
+      if (known_) {
+        text_.assign(cell);
+        day_ = *parsed;
+      }
+      return parsed;
+    }
+
+   private:
+    bool known_ = false;
+    std::string text_;
+    date day_{};
+  };
+
   order_accumulator orders_;
   services_accumulator services_;
+  pending_rows batch_;
+  recent_date recent_date_;
   row_accounting rows_, order_rows_, service_rows_;
   bool amounts_ = true;
   bool dated_ = true;

@@ -159,10 +159,11 @@ inline io::score_reading score_of(std::string_view cell, rating_scale scale, boo
 class cell_cache {
  public:
   survey_cell* find(std::string_view key) const {
-    for (std::size_t i = hash(key) & (slots_.size() - 1);; i = (i + 1) & (slots_.size() - 1)) {
+    const std::uint64_t h = hash(key);
+    for (std::size_t i = slot_of(h);; i = (i + 1) & (slots_.size() - 1)) {
       const slot& s = slots_[i];
       if (s.cell == nullptr) return nullptr;
-      if (s.key == key) return s.cell;
+      if (s.hash == h && s.key.size() == key.size() && (key.size() < 8 || s.key == key)) return s.cell;
     }
   }
   void insert(std::string_view key, survey_cell* cell) {
@@ -179,13 +180,17 @@ class cell_cache {
  private:
   struct slot {
     std::string key;
+    std::uint64_t hash = 0;
     survey_cell* cell = nullptr;
   };
   // 8 bytes a step; the last step takes the last 8 bytes (overlapping the
   // one before). A shorter key is read with fixed-size loads (two
   // overlapping 4-byte ones, or 3 single bytes): a copy of a variable
-  // length to the stack and a wide load from it would stall.
-  static std::size_t hash(std::string_view key) {
+  // length to the stack and a wide load from it would stall. For a key
+  // shorter than 8 bytes, the hash is a bijection of its bytes (for a given
+  // length every step is: xor, multiplication by an odd number, x ^ x >> 32),
+  // so equal hashes and lengths mean equal keys, with no byte compare.
+  static std::uint64_t hash(std::string_view key) {
     const auto mix = [](std::uint64_t h, std::uint64_t word) {
       h = (h ^ word) * 0xff51afd7ed558ccdu;
       return h ^ (h >> 32);
@@ -204,76 +209,73 @@ class cell_cache {
         word = static_cast<unsigned char>(p[0]) | std::uint64_t{static_cast<unsigned char>(p[n / 2])} << 8 |
                std::uint64_t{static_cast<unsigned char>(p[n - 1])} << 16;
       }
-      h = mix(h, word);
-    } else {
-      for (std::size_t i = 0; i + 8 < key.size(); i += 8) {
-        std::memcpy(&word, key.data() + i, 8);
-        h = mix(h, word);
-      }
-      std::memcpy(&word, key.data() + key.size() - 8, 8);
+      return mix(h, word);
+    }
+    for (std::size_t i = 0; i + 8 < n; i += 8) {
+      std::memcpy(&word, p + i, 8);
       h = mix(h, word);
     }
-    return static_cast<std::size_t>((h * 0xc4ceb9fe1a85ec53u) >> 29);
+    std::memcpy(&word, p + n - 8, 8);
+    return mix(h, word);
+  }
+  std::size_t slot_of(std::uint64_t h) const {
+    return static_cast<std::size_t>((h * 0xc4ceb9fe1a85ec53u) >> 29) & (slots_.size() - 1);
   }
   void place(std::string key, survey_cell* cell) {
-    std::size_t i = hash(key) & (slots_.size() - 1);
+    const std::uint64_t h = hash(key);
+    std::size_t i = slot_of(h);
     while (slots_[i].cell != nullptr) i = (i + 1) & (slots_.size() - 1);
-    slots_[i] = slot{std::move(key), cell};
+    slots_[i] = slot{std::move(key), h, cell};
     ++used_;
   }
   std::vector<slot> slots_ = std::vector<slot>(16);
   std::size_t used_ = 0;
 };
 
-// The cells a row counts in (all rows, its segment, its period, its segment
-// in its period), remembered by key for one read: a std::map lookup with
-// string keys per cell and row would cost more than the rest of the row.
-// Cells are still created on first use, as cell_map::at does.
-class cell_targets {
+// The one cell a row counts in: the finest its grouping makes (its segment
+// in its period, its segment, its period, or all rows). The coarser cells are
+// sums of these, made once at the end (with_totals), so each answer is added
+// once rather than up to four times. Cells are remembered by key for one
+// read, since a std::map lookup with string keys per row would cost more than
+// the rest of the row; they are still created on first use.
+class cell_finder {
  public:
   // `by_column`: with a single --by, its column; the row's raw value there
-  // then keys the segment cache (the same raw value always makes the same
-  // segment), rather than the segment text the grouper has just written
-  // (hashing bytes just stored, in pieces, stalls on store forwarding).
-  cell_targets(cell_map<survey_cell>& cells, std::optional<std::size_t> by_column)
-      : cells_(cells), by_column_(by_column) {}
+  // then keys the cache (the same raw value always makes the same segment),
+  // so the segment text is built only the first time a value is seen.
+  cell_finder(cell_map<survey_cell>& cells, row_grouper& grouper, bool by, std::optional<std::size_t> by_column)
+      : cells_(cells), grouper_(grouper), by_(by), by_column_(by_column) {}
 
-  std::size_t find(const group_of_row& g, const io::record& rec, std::array<survey_cell*, 4>& out) {
-    std::size_t n = 0;
-    if (all_ == nullptr) all_ = &cells_.at("", "");
-    out[n++] = all_;
-    if (!g.segment.empty())
-      out[n++] = lookup(by_segment_, by_column_ ? rec.fields[*by_column_] : g.segment, g.segment, "");
-    if (!g.period.empty()) {
-      out[n++] = lookup(by_period_, g.period, "", g.period);
-      if (!g.segment.empty()) {
-        // Period keys never hold a \x1f: the last one splits the key.
-        both_.assign(g.segment);
-        both_ += '\x1f';
-        both_.append(g.period);
-        out[n++] = lookup(by_both_, both_, g.segment, g.period);
-      }
+  survey_cell* find(const group_of_row& g, const io::record& rec) {
+    if (!by_ && g.period.empty()) {
+      if (all_ == nullptr) all_ = &cells_.at("", "");
+      return all_;
     }
-    return n;
-  }
-
- private:
-  survey_cell* lookup(cell_cache& cache, std::string_view key, std::string_view segment, std::string_view period) {
-    survey_cell* cell = cache.find(key);
+    std::string_view key = by_column_ ? rec.fields[*by_column_] : g.segment;
+    if (!g.period.empty()) {
+      // Period keys never hold a \x1f: the last one splits the key.
+      key_.assign(key);
+      key_ += '\x1f';
+      key_.append(g.period);
+      key = key_;
+    }
+    survey_cell* cell = cache_.find(key);
     if (cell == nullptr) {
-      cell = &cells_.at(segment, period);
-      cache.insert(key, cell);
+      const std::string_view segment = !by_ ? std::string_view() : by_column_ ? grouper_.segment_of(rec) : g.segment;
+      cell = &cells_.at(segment, g.period);
+      cache_.insert(key, cell);
     }
     return cell;
   }
 
+ private:
   cell_map<survey_cell>& cells_;  // a std::map: pointers to its cells stay valid
+  row_grouper& grouper_;
+  bool by_;
   std::optional<std::size_t> by_column_;
   survey_cell* all_ = nullptr;
-  cell_cache by_segment_;
-  cell_cache by_period_;
-  cell_cache by_both_;
-  std::string both_;
+  cell_cache cache_;
+  std::string key_;
 };
 
 // One pass over the inputs.
@@ -291,22 +293,22 @@ class survey_job {
     row_grouper grouper(options_.grouping, reader, diag_);
     const bool decimal_comma = reader.decimal_comma();
     io::record rec;
+    const bool by = !options_.grouping.by.empty();
     std::optional<std::size_t> by_column;
     if (options_.grouping.by.size() == 1) by_column = require_column(reader, options_.grouping.by.front());
-    cell_targets cells(cells_, by_column);
+    cell_finder cells(cells_, grouper, by, by_column);
     const bool strict = options_.common.strict;
     while (reader.next(rec)) {
-      const group_of_row group = grouper.group(rec, strict);
+      // With a single --by the segment text is built only for a new value (cell_finder).
+      const group_of_row group = grouper.group(rec, strict, !by_column);
       if (!group.skip_reason.empty()) {
         rows_.skip(group.skip_reason);
         diag_.skipped_row({reader.name(), rec.line, group.skip_column}, group.skip_message);
         continue;
       }
-      std::array<survey_cell*, 4> targets{};
-      const std::size_t target_count = cells.find(group, rec, targets);
+      survey_cell& target = *cells.find(group, rec);
       if (!rec.skip_reason.empty()) {  // no answer at all, says the layout (Zendesk's "offered")
-        for (survey_kpi k : plan_.kpis)
-          for (std::size_t t = 0; t < target_count; ++t) targets[t]->rows[index_of(k)].skip(rec.skip_reason);
+        for (survey_kpi k : plan_.kpis) target.rows[index_of(k)].skip(rec.skip_reason);
         rows_.skip(rec.skip_reason);
         continue;
       }
@@ -322,7 +324,7 @@ class survey_job {
           const std::string_view cell = rec.fields[*columns[i]];
           const io::score_reading reading = score_of(cell, plan_.scales[i], decimal_comma);
           if (reading.status == io::score_status::ok) {
-            for (std::size_t t = 0; t < target_count; ++t) targets[t]->add(k, reading.value);
+            target.add(k, reading.value);
             used = true;
             continue;
           }
@@ -341,7 +343,7 @@ class survey_job {
             diag_.count_skipped_row();
           }
         }
-        for (std::size_t t = 0; t < target_count; ++t) targets[t]->rows[i].skip(reason);
+        target.rows[i].skip(reason);
         if (first_reason.empty()) first_reason = reason;
       }
       if (used) rows_.use();
@@ -358,10 +360,11 @@ class survey_job {
   report make_report(const band_table& bands) const {
     report r;
     r.rows = rows_;
+    const cell_map<survey_cell> totals = with_totals();
     for (survey_kpi k : plan_.kpis) {
       if (!active_[index_of(k)]) continue;
       std::vector<kpi_row> rows;
-      for (const auto& [key, cell] : cells_.cells()) rows.push_back(make_row(k, key, cell, bands));
+      for (const auto& [key, cell] : totals.cells()) rows.push_back(make_row(k, key, cell, bands));
       // Rows skipped before any KPI looked at them (bad dates) belong to every KPI's count.
       for (kpi_row& row : rows)
         if (row.segment.empty() && row.period.empty())
@@ -382,6 +385,25 @@ class survey_job {
   }
 
  private:
+  // The cells read (the finest of the grouping) and the sums over them that
+  // the report shows too: all rows, and with both --by and --period each
+  // segment over all periods and each period over all segments. Counts
+  // only, so the sums are exact.
+  cell_map<survey_cell> with_totals() const {
+    const bool by = !options_.grouping.by.empty();
+    const bool period = options_.grouping.period.has_value();
+    cell_map<survey_cell> out(plan_.prototype);
+    for (const auto& [key, cell] : cells_.cells()) {
+      out.at(key.segment, key.period).merge(cell);
+      if (by || period) out.at("", "").merge(cell);
+      if (by && period) {
+        out.at(key.segment, "").merge(cell);
+        out.at("", key.period).merge(cell);
+      }
+    }
+    return out;
+  }
+
   static ordered_json distribution_json(const std::vector<std::uint64_t>& counts, rating_scale scale) {
     ordered_json d = ordered_json::object();
     for (int v = scale.low; v <= scale.high; ++v) d[std::to_string(v)] = counts[static_cast<std::size_t>(v - scale.low)];

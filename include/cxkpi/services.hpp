@@ -53,15 +53,22 @@ class services_accumulator {
     insert(detail::find_or_insert(customers_, customer), intern(service));
   }
 
+  /// Hints that `customer` is added soon (see order_accumulator::prefetch_slot).
+  void prefetch_slot(std::string_view customer) const noexcept { customers_.prefetch_slot(customer); }
+  void prefetch_entry(std::string_view customer) const noexcept { customers_.prefetch_entry(customer); }
+
   /// Adds what `other` recorded, as if its rows had been added here. Service
   /// ids differ between accumulators; they are mapped by name.
   void merge(const services_accumulator& other) {
     std::vector<std::uint32_t> mapped(other.names_.size());
     for (std::size_t i = 0; i < other.names_.size(); ++i) mapped[i] = intern(other.names_[i]);
-    for (const auto& [customer, theirs] : other.customers_) {
-      auto& mine = detail::find_or_insert(customers_, customer);
-      theirs.for_each([&](std::uint32_t id) { insert(mine, mapped[id]); });
-    }
+    const auto* theirs = other.customers_.begin();
+    detail::for_each_ahead(
+        customers_, other.customers_.size(), [&](std::size_t i) -> std::string_view { return theirs[i].first; },
+        [&](std::size_t i) {
+          auto& mine = detail::find_or_insert(customers_, theirs[i].first);
+          theirs[i].second.for_each([&](std::uint32_t id) { insert(mine, mapped[id]); });
+        });
   }
 
   /// The figures so far.
