@@ -6,6 +6,7 @@
 
 #include "checks.hpp"
 #include "churn_command.hpp"
+#include "grouping.hpp"
 #include "predictive_command.hpp"
 #include "scan.hpp"
 
@@ -19,6 +20,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -38,7 +40,9 @@ bool has_window(const date_window& w) { return w.from.has_value() || w.to.has_va
 class orders_job {
  public:
   orders_job(const orders_settings& settings, diagnostics& diag)
-      : s_(settings), diag_(diag), orders_(settings.dates.window) {}
+      : s_(settings), diag_(diag), orders_(settings.dates.window) {
+    grouping_.by = settings.by;
+  }
 
   void read(io::table_reader& reader) {
     const bool window = has_window(s_.dates.window);
@@ -65,8 +69,16 @@ class orders_job {
     const std::string_view service_prefix = s_.orders && service_col ? "services" : "";
 
     const cell_reader cells(reader, s_.dates.format);
+    // --by: the segment of each row (the --by columns resolved here, a
+    // data_error naming the columns there are when one is missing). Without
+    // --by, `seg` stays null and the rows take the batched path only.
+    std::optional<row_grouper> grouper;
+    if (!grouping_.by.empty()) grouper.emplace(grouping_, reader, diag_);
+    segment_state* seg = nullptr;
+    last_segment_ = nullptr;  // the job may have been copied or moved since the last read
     io::record rec;
     while (reader.next(rec)) {
+      if (grouper) seg = &segment_of(grouper->segment_of(rec));
       // What the input's layout says the row is (io/layouts.hpp): no order
       // at all (a cancelled Shopify order), or a later line item of an
       // order, which is no order of its own but still a product bought.
@@ -74,6 +86,10 @@ class orders_job {
         const std::string_view reason = rec.skip_reason.empty() ? std::string_view("line_item") : rec.skip_reason;
         if (s_.orders) order_rows_.skip(reason);
         if (service_col) service_rows_.skip(reason);
+        if (seg != nullptr) {
+          if (s_.orders) seg->order_rows.skip(reason);
+          if (service_col) seg->service_rows.skip(reason);
+        }
         rows_.skip(reason);
         continue;
       }
@@ -91,12 +107,13 @@ class orders_job {
 
       bool used = false;
       std::string_view first_reason;
-      auto skip = [&](row_accounting& rows, std::string_view reason) {
+      auto skip = [&](row_accounting& rows, row_accounting* segment_rows, std::string_view reason) {
         rows.skip(reason);
+        if (segment_rows != nullptr) segment_rows->skip(reason);
         if (first_reason.empty()) first_reason = reason;
       };
       if (s_.orders && rec.continues_order) {
-        skip(order_rows_, "line_item");
+        skip(order_rows_, seg != nullptr ? &seg->order_rows : nullptr, "line_item");
       } else if (s_.orders) {
         cell_problem problem = shared;
         std::optional<std::int64_t> amount, profit;
@@ -109,10 +126,21 @@ class orders_job {
           if (problem) note_skipped(problem, reader, rec, s_.strict, diag_, order_prefix);
         }
         if (problem) {
-          skip(order_rows_, problem.reason);
+          skip(order_rows_, seg != nullptr ? &seg->order_rows : nullptr, problem.reason);
         } else {
           batch_.add_order(*id, day, amount.value_or(0), profit, rec.line);
           order_rows_.use();
+          if (seg != nullptr) {
+            // Segments are added at once (no batch): --by is not the hot path.
+            try {
+              if (day) seg->orders.add(*id, *day, amount.value_or(0), profit);
+              else seg->orders.add_undated(*id, amount.value_or(0), profit);
+            } catch (const data_error& e) {
+              if (!e.location().file.empty()) throw;
+              throw data_error(e.what(), {reader.name(), rec.line, amount_col ? *amount_col + 1 : 0});
+            }
+            seg->order_rows.use();
+          }
           used = true;
         }
       }
@@ -125,10 +153,14 @@ class orders_job {
           if (problem) note_skipped(problem, reader, rec, s_.strict, diag_, service_prefix);
         }
         if (problem) {
-          skip(service_rows_, problem.reason);
+          skip(service_rows_, seg != nullptr ? &seg->service_rows : nullptr, problem.reason);
         } else {
           batch_.add_service(*id, *service);
           service_rows_.use();
+          if (seg != nullptr) {
+            seg->services.add(*id, *service);
+            seg->service_rows.use();
+          }
           used = true;
         }
       }
@@ -174,6 +206,15 @@ class orders_job {
     amounts_ = amounts_ && other.amounts_;
     dated_ = dated_ && other.dated_;
     any_services_ = any_services_ || other.any_services_;
+    // Segment by segment, by key: exact and independent of the order of the parts.
+    last_segment_ = nullptr;
+    for (auto& [key, theirs] : other.segments_) {
+      segment_state& mine = segment_of(key);
+      mine.orders.merge(theirs.orders);
+      mine.services.merge(theirs.services);
+      mine.order_rows.merge(theirs.order_rows);
+      mine.service_rows.merge(theirs.service_rows);
+    }
   }
 
   orders_outcome outcome() const {
@@ -185,12 +226,44 @@ class orders_job {
     out.input_rows = rows_;
     out.order_rows = order_rows_;
     out.service_rows = service_rows_;
+    for (const auto& [key, state] : segments_) {
+      orders_segment segment;
+      segment.segment = key;
+      if (s_.orders) segment.orders = state.orders.result();
+      if (any_services_) segment.services = state.services.result();
+      segment.order_rows = state.order_rows;
+      segment.service_rows = state.service_rows;
+      out.segments.push_back(std::move(segment));
+    }
     return out;
   }
 
  private:
+  // One --by segment: its own accumulators and accounting.
+  struct segment_state {
+    explicit segment_state(date_window window) : orders(window) {}
+    order_accumulator orders;
+    services_accumulator services;
+    row_accounting order_rows, service_rows;
+  };
+
+  // The state of a segment, made on first use; the last one is remembered
+  // (rows of a segment often come together).
+  segment_state& segment_of(std::string_view key) {
+    if (last_segment_ != nullptr && last_key_ == key) return *last_segment_;
+    auto it = segments_.find(key);
+    if (it == segments_.end()) it = segments_.emplace(std::string(key), segment_state(s_.dates.window)).first;
+    last_key_.assign(key);
+    last_segment_ = &it->second;
+    return it->second;
+  }
+
   const orders_settings& s_;
   diagnostics& diag_;
+  grouping_options grouping_;  // only `by` is used: row_grouper builds the segment text
+  std::map<std::string, segment_state, std::less<>> segments_;
+  std::string last_key_;
+  segment_state* last_segment_ = nullptr;
   // Rows read but not yet added to the accumulators: their text copied (the
   // reader's views do not outlive the row), at most `capacity` rows.
   struct text_span {
@@ -333,6 +406,18 @@ clv_inputs resolve_clv_flags(const clv_flags& f) {
   return in;
 }
 
+orders_outcome segment_outcome(const orders_outcome& outcome, const orders_segment& segment) {
+  orders_outcome out;
+  out.orders = segment.orders;
+  out.amounts = outcome.amounts;
+  out.dated = outcome.dated;
+  out.services = segment.services;
+  out.order_rows = segment.order_rows;
+  out.service_rows = segment.service_rows;
+  // input_rows is the whole run's: a segment row shows its KPI's accounting.
+  return out;
+}
+
 kpi_row rpr_row(const orders_outcome& outcome, const date_window& window, const band_table& bands) {
   const rpr_result r = outcome.orders.value_or(rpr_result{});
   kpi_row row;
@@ -436,6 +521,8 @@ struct orders_cli {
   order_kpi kpi = order_kpi::rpr;
   common_options common;
   orders_settings settings;
+  grouping_options grouping;  // --by, --min-n, --sort (settings.by is grouping.by)
+  std::string period;         // --period: not supported by order KPIs yet (a usage error)
   clv_flags clv;
   predictive_flags predictive;  // --model bgnbd (src/predictive_command.cpp)
 };
@@ -452,8 +539,53 @@ std::optional<double> churn_of_subscriptions(const orders_cli& o, const band_tab
   return compute_churn(common, churn, bands, false).monthly_churn_percent;
 }
 
+// --by, --min-n, --sort as the survey commands take them (grouping.hpp);
+// --period only to refuse it clearly. Not add_grouping_options: the order
+// commands' --date-format is date_flags' own.
+void add_order_grouping_options(CLI::App& command, orders_cli& o) {
+  command.add_option("--by", o.grouping.by, "Split by COLUMN (repeatable: --by region --by channel gives the cross)")
+      ->allow_extra_args(false);
+  command.add_option("--min-n", o.grouping.min_n, "Flag segments with fewer customers as too small to trust")
+      ->capture_default_str();
+  command.add_option("--sort", o.grouping.sort, "Order segments by key or by value (highest first)")
+      ->check(CLI::IsMember({"key", "value"}))
+      ->capture_default_str();
+  command.add_option("--period", o.period, "Not supported by the order commands yet (a usage error)");
+}
+
+// The rows of one KPI with --by: the all row, then one per segment, in
+// arrange_rows' order with its small_sample flags. `make` builds the rows of
+// one outcome (clv makes two KPIs: each is arranged on its own).
+std::vector<kpi_row> segmented_rows(const orders_outcome& outcome, const grouping_options& grouping,
+                                    const std::function<std::vector<kpi_row>(const orders_outcome&)>& make) {
+  std::vector<kpi_row> all = make(outcome);
+  if (grouping.by.empty()) return all;
+  std::vector<std::vector<kpi_row>> per_kpi;
+  for (kpi_row& row : all) per_kpi.push_back({std::move(row)});
+  for (const orders_segment& segment : outcome.segments) {
+    std::vector<kpi_row> rows = make(segment_outcome(outcome, segment));
+    for (std::size_t k = 0; k < rows.size() && k < per_kpi.size(); ++k) {
+      rows[k].segment = segment.segment;
+      per_kpi[k].push_back(std::move(rows[k]));
+    }
+  }
+  std::vector<kpi_row> out;
+  for (std::vector<kpi_row>& rows : per_kpi) {
+    arrange_rows(rows, grouping, [](const kpi_row&, const kpi_row&) { return comparison{}; });  // no periods: never called
+    for (kpi_row& row : rows) out.push_back(std::move(row));
+  }
+  return out;
+}
+
 int run_orders(orders_cli& o) {
   finalize_common_options(o.common);
+  const char* command = o.kpi == order_kpi::rpr ? "rpr" : o.kpi == order_kpi::clv ? "clv" : "services";
+  if (!o.period.empty())
+    throw usage_error(fmt::format(
+        "--period is not supported by '{}' yet (order KPIs have no trends); use --from/--to for a window, "
+        "or --by for segments",
+        command));
+  o.settings.by = o.grouping.by;
   const band_table bands = load_bands(o.common.bands_file);
   parse_checks(o.common.checks);  // a bad expression is a usage error before any data is read
   finalize_date_flags(o.settings.dates);
@@ -462,12 +594,19 @@ int run_orders(orders_cli& o) {
   switch (o.kpi) {
     case order_kpi::rpr: {
       const orders_outcome outcome = scan_orders(o.common, o.settings);
-      r.kpis.push_back(rpr_row(outcome, o.settings.dates.window, bands));
+      for (kpi_row& row : segmented_rows(outcome, o.grouping, [&](const orders_outcome& part) {
+             return std::vector<kpi_row>{rpr_row(part, o.settings.dates.window, bands)};
+           }))
+        r.kpis.push_back(std::move(row));
       r.rows = outcome.input_rows;
       break;
     }
     case order_kpi::clv: {
-      if (o.predictive.model != "simple") return run_predictive_clv(o.common, o.settings, o.clv, o.predictive);
+      if (o.predictive.model != "simple") {
+        if (!o.grouping.by.empty())
+          throw usage_error(fmt::format("--by is not supported with --model {} yet", o.predictive.model));
+        return run_predictive_clv(o.common, o.settings, o.clv, o.predictive);
+      }
       // The simple (historic) CLV. A predictive model (BG/NBD + Gamma-Gamma,
       // issue 8) fits here as another branch on a --model flag: its
       // per-customer summary (rfm.hpp) would join orders_job as one more
@@ -479,13 +618,18 @@ int run_orders(orders_cli& o) {
         inputs.churn_source = "subscriptions";
       }
       const orders_outcome outcome = scan_orders(o.common, o.settings);
-      for (kpi_row& row : clv_rows(outcome, inputs, bands)) r.kpis.push_back(std::move(row));
+      for (kpi_row& row : segmented_rows(outcome, o.grouping,
+                                         [&](const orders_outcome& part) { return clv_rows(part, inputs, bands); }))
+        r.kpis.push_back(std::move(row));
       r.rows = outcome.input_rows;
       break;
     }
     case order_kpi::services: {
       const orders_outcome outcome = scan_orders(o.common, o.settings);
-      r.kpis.push_back(services_row(outcome));
+      for (kpi_row& row : segmented_rows(outcome, o.grouping, [&](const orders_outcome& part) {
+             return std::vector<kpi_row>{services_row(part)};
+           }))
+        r.kpis.push_back(std::move(row));
       r.rows = outcome.input_rows;
       break;
     }
@@ -513,6 +657,7 @@ void add_order_commands(CLI::App& app, std::function<int()>& run) {
     add_column_flags(*cmd, o->settings.columns, customer | date | amount);
     add_include_cancelled_flag(*cmd, o->common.input);
     add_date_flags(*cmd, o->settings.dates, true);
+    add_order_grouping_options(*cmd, *o);
     cmd->callback([o, &run] { run = [o] { return run_orders(*o); }; });
   }
   {
@@ -535,6 +680,7 @@ void add_order_commands(CLI::App& app, std::function<int()>& run) {
     add_include_cancelled_flag(*cmd, o->common.input);
     add_date_flags(*cmd, o->settings.dates, true);
     add_clv_flags(*cmd, o->clv, true);
+    add_order_grouping_options(*cmd, *o);
     add_predictive_clv_flags(*cmd, o->predictive);
     cmd->callback([o, &run] { run = [o] { return run_orders(*o); }; });
   }
@@ -556,6 +702,7 @@ void add_order_commands(CLI::App& app, std::function<int()>& run) {
     add_column_flags(*cmd, o->settings.columns, customer | service | date);
     add_include_cancelled_flag(*cmd, o->common.input);
     add_date_flags(*cmd, o->settings.dates, true);
+    add_order_grouping_options(*cmd, *o);
     cmd->callback([o, &run] { run = [o] { return run_orders(*o); }; });
   }
 }

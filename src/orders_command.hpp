@@ -31,6 +31,19 @@ struct orders_settings {
   bool services_required = false; // `services`: no service column is an error
   bool dates_required = false;    // `clv`: frequency needs order dates
   bool amounts_required = false;  // `clv`: AOV needs amounts
+  // --by COLUMN (repeatable: the cross). Empty: no segments, and the pass
+  // keeps its batched path only.
+  std::vector<std::string> by;
+};
+
+// One segment's figures (--by): the same KPIs over the rows of its --by
+// value(s) only. Its text reads like the survey's (`region=North`).
+struct orders_segment {
+  std::string segment;
+  std::optional<rpr_result> orders;
+  std::optional<services_result> services;
+  row_accounting order_rows;
+  row_accounting service_rows;
 };
 
 // The result of one pass over order files.
@@ -42,7 +55,12 @@ struct orders_outcome {
   row_accounting input_rows;                // every row read: used by at least one KPI, or skipped
   row_accounting order_rows;                // RPR's and CLV's accounting
   row_accounting service_rows;              // services' accounting
+  std::vector<orders_segment> segments;     // with --by: in key order
 };
+
+// The outcome of one segment: `outcome` with its figures and accounting
+// replaced by the segment's (for rpr_row, clv_rows, services_row).
+orders_outcome segment_outcome(const orders_outcome& outcome, const orders_segment& segment);
 
 // Reads `common.inputs` as orders. Settings must be finalized (dates parsed).
 orders_outcome scan_orders(const common_options& common, const orders_settings& settings);
