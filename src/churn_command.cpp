@@ -169,7 +169,8 @@ class churn_job {
   churn_mode mode_of(const io::table_reader& reader) const {
     if (!settings_.columns.flag.empty()) return churn_mode::snapshot;
     if (!settings_.columns.start.empty()) return churn_mode::subscriptions;
-    if (io::detect_source_column(reader, "start date", io::start_column_hints())) return churn_mode::subscriptions;
+    if (io::detect_source_column(reader, "start date", io::start_column_hints(), "--start-column"))
+      return churn_mode::subscriptions;
     if (io::detect_column(reader.header(), io::churn_flag_column_hints())) return churn_mode::snapshot;
     throw data_error(fmt::format("no start date column (subscriptions) nor churn flag column (one row per "
                                  "customer) found; {}; name one with --start-column or --flag-column",

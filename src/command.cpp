@@ -159,15 +159,43 @@ void diagnostics::release(held&& h, bool infos) {
   h.infos_.clear();
 }
 
+namespace {
+// 999980 → "999,980", for counts in messages.
+std::string thousands(std::size_t n) {
+  std::string digits = std::to_string(n);
+  for (std::size_t at = digits.size(); at > 3; at -= 3) digits.insert(at - 3, ",");
+  return digits;
+}
+}  // namespace
+
 std::string columns_list(const std::vector<std::string>& header) {
   std::string out;
-  for (const std::string& h : header) out += (out.empty() ? "\"" : ", \"") + h + "\"";
+  for (std::size_t i = 0; i < header.size() && i < columns_listed; ++i)
+    out += (out.empty() ? "" : ", ") + io::quoted_column_name(header[i]);
+  // A million names would be a 10 MB message: the rest is counted, not
+  // listed, and each name is cut after 80 bytes.
+  if (header.size() > columns_listed)
+    out += fmt::format(", and {} more", thousands(header.size() - columns_listed));
   return out.empty() ? "(none)" : out;
 }
 
-std::size_t require_column(const io::table_reader& reader, const std::string& name) {
-  if (auto found = io::find_column(reader.header(), name)) return *found;
-  throw data_error(fmt::format("no column \"{}\"; the columns are {}", name, columns_list(reader.header())),
+void require_unique_column(const io::table_reader& reader, std::size_t index, std::string_view flag) {
+  const std::vector<std::size_t> same = io::same_name_columns(reader.header(), index);
+  if (same.size() > 1) throw io::duplicate_column_error(reader.header(), same, reader.name(), flag);
+}
+
+std::size_t require_column(const io::table_reader& reader, const std::string& name, std::string_view flag) {
+  const std::vector<std::string>& header = reader.header();
+  if (auto found = io::find_column(header, name)) {
+    require_unique_column(reader, *found, flag);
+    return *found;
+  }
+  if (auto at = io::column_at_position(name, header.size())) return *at;
+  if (name.starts_with('#') && name.size() > 1 && name.find_first_not_of("0123456789", 1) == std::string::npos)
+    throw data_error(fmt::format("no column {}: the header has {} column{}", name, thousands(header.size()),
+                                 header.size() == 1 ? "" : "s"),
+                     {reader.name(), 1, 0});
+  throw data_error(fmt::format("no column \"{}\"; the columns are {}", name, columns_list(header)),
                    {reader.name(), 1, 0});
 }
 

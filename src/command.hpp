@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace cxkpi::cli {
@@ -113,11 +114,21 @@ class diagnostics::held {
   notes_for& notes_to(diagnostics* d);
 };
 
-// The index of the column `name` in the reader's header, or data_error
-// listing the columns there are.
-std::size_t require_column(const io::table_reader& reader, const std::string& name);
+// The index of the column `name` in the reader's header (normalised
+// comparison, io/columns.hpp), or of the column at position `#N` when no
+// column is named so. data_error listing the columns there are when there is
+// none; data_error (io::duplicate_column_error) when two columns have that
+// name. `flag` is the flag the name came from, for that message's advice.
+std::size_t require_column(const io::table_reader& reader, const std::string& name, std::string_view flag = {});
 
-// `"a", "b", "c"` for messages that list a header.
+// data_error (io::duplicate_column_error) when the column at `index`, picked
+// by its name, shares that name with another column: the first of two `nps`
+// columns is a guess. `flag` names the column, for the advice.
+void require_unique_column(const io::table_reader& reader, std::size_t index, std::string_view flag = {});
+
+// `"a", "b", "c"` for messages that list a header: the first
+// `columns_listed` names, then `… and 999,980 more`.
+inline constexpr std::size_t columns_listed = 20;
 std::string columns_list(const std::vector<std::string>& header);
 
 // The bands in force: built-in, with --bands FILE.json replacing the KPIs it names.

@@ -71,8 +71,8 @@ column_kind flag_column() { return {"churn flag", "--flag-column", io::churn_fla
 
 std::optional<std::size_t> find_column(const io::table_reader& reader, const std::string& named,
                                        const column_kind& kind, const diagnostics& diag) {
-  if (!named.empty()) return require_column(reader, named);
-  if (auto match = io::detect_source_column(reader, kind.what, kind.hints)) {
+  if (!named.empty()) return require_column(reader, named, kind.flag);
+  if (auto match = io::detect_source_column(reader, kind.what, kind.hints, kind.flag)) {
     diag.info(fmt::format("{}: {} column: {}", reader.name(), kind.what, match->reason));
     return match->index;
   }

@@ -46,14 +46,15 @@ void finalize_grouping_options(grouping_options& o) {
 
 row_grouper::row_grouper(const grouping_options& options, const io::table_reader& reader, const diagnostics& diag)
     : options_(options), reader_(reader) {
-  for (const std::string& name : options.by) by_columns_.push_back(require_column(reader, name));
+  for (const std::string& name : options.by) by_columns_.push_back(require_column(reader, name, "--by"));
   if (!options.period) return;
   if (!options.date_column.empty()) {
-    date_column_ = require_column(reader, options.date_column);
+    date_column_ = require_column(reader, options.date_column, "--date-column");
     return;
   }
   const io::column_hints hints{date_names, date_keywords};
   if (auto match = io::detect_column(reader.header(), hints)) {
+    require_unique_column(reader, match->index, "--date-column");
     diag.info(fmt::format("{}: date column: {}", reader.name(), match->reason));
     date_column_ = match->index;
     return;

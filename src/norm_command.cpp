@@ -47,12 +47,13 @@ class norm_job {
       : options_(options), diag_(diag), cells_(norm_cell{norm_accumulator(options.max_seconds, options.top), {}}) {}
 
   void read(io::table_reader& reader) {
-    const std::size_t start = require_column(reader, options_.start_column);
-    const std::size_t end = require_column(reader, options_.end_column);
+    const std::size_t start = require_column(reader, options_.start_column, "--start-column");
+    const std::size_t end = require_column(reader, options_.end_column, "--end-column");
     std::optional<std::size_t> id;
     if (!options_.id_column.empty()) {
-      id = require_column(reader, options_.id_column);
+      id = require_column(reader, options_.id_column, "--id-column");
     } else if (auto match = io::detect_column(reader.header(), io::column_hints{id_names, {}})) {
+      require_unique_column(reader, match->index, "--id-column");
       diag_.info(fmt::format("{}: id column: {}", reader.name(), match->reason));
       id = match->index;
     }

@@ -4,13 +4,22 @@
 /// usual names exports use (`nps`, `likelihood to recommend`, `customer_id`).
 /// Matching ignores case, surrounding spaces, and the difference between
 /// `_`, `-` and a space, since exports spell the same name every way.
+///
+/// A column cxkpi uses must be the only one with its (normalised) name: with
+/// two `nps` columns, taking the first would be a guess, so
+/// `same_name_columns` finds them and `duplicate_column_error` is the error
+/// the callers throw. A column can also be picked by its 1-based position,
+/// `#3` (`column_at_position`), which is how such a file is read unchanged.
 
 #include <cstddef>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
+
+#include "cxkpi/error.hpp"
 
 namespace cxkpi::io {
 
@@ -36,6 +45,66 @@ inline std::optional<std::size_t> find_column(const std::vector<std::string>& he
   for (std::size_t i = 0; i < header.size(); ++i)
     if (normalize_column_name(header[i]) == wanted) return i;
   return std::nullopt;
+}
+
+/// A column name in double quotes for a message, cut after 80 bytes (at a
+/// UTF-8 character boundary, with `…`): a header may hold a name of any
+/// length, a message should not.
+inline std::string quoted_column_name(std::string_view name) {
+  constexpr std::size_t limit = 80;
+  if (name.size() <= limit) return "\"" + std::string(name) + "\"";
+  std::size_t cut = limit;
+  while (cut > 0 && (static_cast<unsigned char>(name[cut]) & 0xC0) == 0x80) --cut;
+  return "\"" + std::string(name.substr(0, cut)) + "\xE2\x80\xA6\"";
+}
+
+/// The columns whose names normalise to the same text as column `index`'s,
+/// `index` included, in header order: just `{index}` when its name is
+/// unique. `nps`, `NPS` and ` nps ` are one name.
+inline std::vector<std::size_t> same_name_columns(const std::vector<std::string>& header, std::size_t index) {
+  const std::string wanted = normalize_column_name(header[index]);
+  std::vector<std::size_t> same;
+  for (std::size_t i = 0; i < header.size(); ++i)
+    if (i == index || normalize_column_name(header[i]) == wanted) same.push_back(i);
+  return same;
+}
+
+/// A column given by its 1-based position: `#3` is index 2. Nothing unless
+/// `text` is `#` and 1 to 9 digits naming one of `columns` columns.
+inline std::optional<std::size_t> column_at_position(std::string_view text, std::size_t columns) {
+  if (text.size() < 2 || text.size() > 10 || text.front() != '#') return std::nullopt;
+  std::size_t position = 0;
+  for (char c : text.substr(1)) {
+    if (c < '0' || c > '9') return std::nullopt;
+    position = position * 10 + static_cast<std::size_t>(c - '0');
+  }
+  if (position == 0 || position > columns) return std::nullopt;
+  return position - 1;
+}
+
+/// The error for a column cxkpi would use whose name is shared by the
+/// columns `same` (from same_name_columns, two or more), at `file`:1 and
+/// the first of them:
+/// `column "nps" appears twice (columns 2 and 3): cxkpi will not guess which
+/// one to use; rename one, or pick one by position, such as --column '#3'`.
+/// `flag` is the flag that names this column (`--column`); without one the
+/// advice says "with its column flag". At most ten positions are listed.
+inline data_error duplicate_column_error(const std::vector<std::string>& header, const std::vector<std::size_t>& same,
+                                         const std::string& file, std::string_view flag = {}) {
+  std::string message = "column " + quoted_column_name(header[same.front()]) + " appears ";
+  message += same.size() == 2 ? std::string("twice") : std::to_string(same.size()) + " times";
+  constexpr std::size_t listed = 10;
+  message += " (columns ";
+  for (std::size_t k = 0; k < same.size() && k < listed; ++k) {
+    if (k > 0) message += k + 1 == same.size() ? " and " : ", ";
+    message += std::to_string(same[k] + 1);
+  }
+  if (same.size() > listed) message += " and " + std::to_string(same.size() - listed) + " more";
+  const std::string example = "'#" + std::to_string(same.back() + 1) + "'";
+  message += "): cxkpi will not guess which one to use; rename one, or pick one by position, ";
+  message += flag.empty() ? "with its column flag, such as " + example
+                          : "such as " + std::string(flag) + " " + example;
+  return data_error(std::move(message), {file, 1, same.front() + 1});
 }
 
 /// How to recognise one kind of column: whole names first, then words a

@@ -768,19 +768,11 @@ inline const layout_info* layout_of(const table_reader& reader) {
   return l != nullptr && l->info().kind != layout::generic ? &l->info() : nullptr;
 }
 
-/// The column for `role` (`nps`, `csat`, `ces`, `customer id`, `order
-/// date`, `amount`, `profit`, `service`, `start date`, `end date`, `churn
-/// flag`), picked automatically, with the reason for --verbose:
-///  - a generic input: detect_column over its header;
-///  - a layout: the column it names for the role; else detect_column's
-///    rules over its other columns (metadata left out for the survey KPIs,
-///    the columns of other roles left out for all), first on the column
-///    names, then on each column's header text (Qualtrics' question text).
-inline std::optional<column_match> detect_source_column(const table_reader& reader, std::string_view role,
+namespace detail {
+
+// detect_source_column for a layout whose roles do not name `role`.
+inline std::optional<column_match> detect_layout_column(const layout_info* info, std::string_view role,
                                                         const column_hints& hints) {
-  const layout_info* info = layout_of(reader);
-  if (info == nullptr) return detect_column(reader.header(), hints);
-  if (const layout_role* r = info->role(role)) return column_match{r->column, r->reason};
   const std::vector<std::string>& header = info->header;
   const bool kpi = role == "nps" || role == "csat" || role == "ces";
   std::vector<bool> candidate(header.size(), true);
@@ -810,6 +802,35 @@ inline std::optional<column_match> detect_source_column(const table_reader& read
     for (std::size_t i = 0; i < header.size(); ++i)
       if (candidate[i] && !texts[i].empty() && texts[i].find(word) != std::string::npos) return by_text(i, word);
   return std::nullopt;
+}
+
+}  // namespace detail
+
+/// The column for `role` (`nps`, `csat`, `ces`, `customer id`, `order
+/// date`, `amount`, `profit`, `service`, `start date`, `end date`, `churn
+/// flag`), picked automatically, with the reason for --verbose:
+///  - a generic input: detect_column over its header;
+///  - a layout: the column it names for the role; else detect_column's
+///    rules over its other columns (metadata left out for the survey KPIs,
+///    the columns of other roles left out for all), first on the column
+///    names, then on each column's header text (Qualtrics' question text).
+/// A column picked by its name or header text must be the only one with
+/// that name: otherwise it throws duplicate_column_error (`flag` is the
+/// flag that names the column, for its advice). A column a layout names for
+/// the role is taken as it is: the layout knows its position.
+inline std::optional<column_match> detect_source_column(const table_reader& reader, std::string_view role,
+                                                        const column_hints& hints, std::string_view flag = {}) {
+  const layout_info* info = layout_of(reader);
+  if (info != nullptr)
+    if (const layout_role* r = info->role(role)) return column_match{r->column, r->reason};
+  const std::vector<std::string>& header = info == nullptr ? reader.header() : info->header;
+  std::optional<column_match> match =
+      info == nullptr ? detect_column(header, hints) : detail::detect_layout_column(info, role, hints);
+  if (match) {
+    const std::vector<std::size_t> same = same_name_columns(header, match->index);
+    if (same.size() > 1) throw duplicate_column_error(header, same, reader.name(), flag);
+  }
+  return match;
 }
 
 /// For "no column found" messages about a layout: its answer columns (not
