@@ -7,51 +7,19 @@
 
 #include <catch2/catch.hpp>
 
-#include <chrono>
 #include <cmath>
 #include <cstdint>
-#include <fstream>
-#include <map>
-#include <sstream>
 #include <string>
 #include <vector>
 
+#include "cdnow_data.hpp"
 #include "cxkpi/detail/hyp2f1.hpp"
 
 namespace {
 
 using cxkpi::bgnbd_params;
 using cxkpi::rfm_summary;
-
-std::int32_t day_of(long yyyymmdd) {
-  using namespace std::chrono;
-  const year_month_day ymd{year{static_cast<int>(yyyymmdd / 10000)},
-                           month{static_cast<unsigned>(yyyymmdd / 100 % 100)},
-                           day{static_cast<unsigned>(yyyymmdd % 100)}};
-  return static_cast<std::int32_t>(sys_days(ymd).time_since_epoch().count());
-}
-
-// CDNOW_sample.txt (no header: master id, sample id, YYYYMMDD, CDs, dollars)
-// summarised in weeks with calibration end 1997-09-30, holdout end 1998-06-30.
-const std::vector<rfm_summary>& cdnow_summaries() {
-  static const std::vector<rfm_summary> summaries = [] {
-    std::ifstream in(std::string(CXKPI_SHARED_DATA) + "/cdnow/CDNOW_sample.txt");
-    REQUIRE(in);
-    std::map<long, cxkpi::rfm_accumulator> customers;
-    std::string line;
-    while (std::getline(in, line)) {
-      std::istringstream fields(line);
-      long master = 0, sample = 0, date = 0, cds = 0;
-      double dollars = 0.0;
-      if (fields >> master >> sample >> date >> cds >> dollars) customers[sample].add(day_of(date), dollars);
-    }
-    const cxkpi::rfm_window window{day_of(19970930), day_of(19980630), cxkpi::time_unit::week};
-    std::vector<rfm_summary> out;
-    for (const auto& [id, acc] : customers) out.push_back(*acc.summarize(window));
-    return out;
-  }();
-  return summaries;
-}
+using cxkpi::test_data::cdnow_summaries;
 
 const cxkpi::bgnbd_fit& cdnow_fit() {
   static const cxkpi::bgnbd_fit fit = cxkpi::fit_bgnbd(cdnow_summaries());

@@ -5,7 +5,6 @@
 
 #include <catch2/catch.hpp>
 
-#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <fstream>
@@ -15,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "cdnow_data.hpp"
+
 namespace {
 
 using cxkpi::rfm_accumulator;
@@ -22,37 +23,11 @@ using cxkpi::rfm_summary;
 using cxkpi::rfm_window;
 using cxkpi::time_unit;
 
-std::int32_t day_of(int y, unsigned m, unsigned d) {
-  using namespace std::chrono;
-  return static_cast<std::int32_t>(sys_days(year{y} / month{m} / day{d}).time_since_epoch().count());
-}
+using cxkpi::test_data::cdnow_window;
+using cxkpi::test_data::day_of;
+using cxkpi::test_data::read_cdnow_sample;
 
-std::int32_t day_of(long yyyymmdd) {
-  return day_of(static_cast<int>(yyyymmdd / 10000), static_cast<unsigned>(yyyymmdd / 100 % 100),
-                static_cast<unsigned>(yyyymmdd % 100));
-}
-
-const std::string cdnow = std::string(CXKPI_SHARED_DATA) + "/cdnow/";
-
-// CDNOW_sample.txt: no header; master id, sample id, date YYYYMMDD, CDs, dollars.
-// Keyed by the sample id, which is the ID of the published summary files.
-std::map<long, rfm_accumulator> read_cdnow_sample() {
-  std::ifstream in(cdnow + "CDNOW_sample.txt");
-  REQUIRE(in);
-  std::map<long, rfm_accumulator> customers;
-  std::string line;
-  while (std::getline(in, line)) {
-    std::istringstream fields(line);
-    long master = 0, sample = 0, date = 0, cds = 0;
-    double dollars = 0.0;
-    if (!(fields >> master >> sample >> date >> cds >> dollars)) continue;
-    customers[sample].add(day_of(date), dollars);
-  }
-  return customers;
-}
-
-// The calibration/holdout split of Fader, Hardie & Lee (2005): 39 + 39 weeks.
-const rfm_window cdnow_window{day_of(1997, 9, 30), day_of(1998, 6, 30), time_unit::week};
+const std::string cdnow = cxkpi::test_data::cdnow_dir();
 
 std::vector<std::string> split_csv(const std::string& line) {
   std::vector<std::string> out;

@@ -346,45 +346,19 @@ inline bgnbd_fit fit_bgnbd(std::span<const rfm_summary> customers, const bgnbd_f
   starts.push_back({2.0, 2.0 / rate, 2.0, 8.0});
   starts.push_back({0.1, 0.1 / rate, 0.2, 0.5});
 
+  std::vector<detail::vec> log_starts;
+  for (const bgnbd_params& s : starts)
+    log_starts.push_back({std::log(s.r), std::log(s.alpha), std::log(s.a), std::log(s.b)});
   detail::minimize_options opt;
   opt.max_iterations = options.max_iterations;
+  const detail::multistart_result runs = detail::minimize_multistart(
+      objective, log_starts, static_cast<std::size_t>(std::max(options.max_starts, 1)), opt);
+  const detail::minimize_result& best = runs.best;
   bgnbd_fit fit;
   fit.customers = customers.size();
-  detail::minimize_result best;
-  std::vector<double> converged_values;
-  const int max_starts = std::min<int>(std::max(options.max_starts, 1), static_cast<int>(starts.size()));
-  for (int k = 0; k < max_starts; ++k) {
-    const bgnbd_params& s = starts[static_cast<std::size_t>(k)];
-    detail::vec x0 = {std::log(s.r), std::log(s.alpha), std::log(s.a), std::log(s.b)};
-    detail::minimize_result run = detail::minimize_bfgs(objective, x0, opt);
-    fit.iterations += run.iterations;
-    fit.evaluations += run.evaluations;
-    ++fit.starts;
-    if (!run.converged) {
-      // Fallback: Nelder-Mead from the best point BFGS reached, then polish.
-      const auto value_only = [&](const detail::vec& v) { return objective(v, nullptr); };
-      detail::minimize_result nm =
-          detail::minimize_nelder_mead(value_only, std::isfinite(run.value) ? run.x : x0, opt);
-      fit.iterations += nm.iterations;
-      fit.evaluations += nm.evaluations;
-      if (std::isfinite(nm.value)) {
-        detail::minimize_result polish = detail::minimize_bfgs(objective, nm.x, opt);
-        fit.iterations += polish.iterations;
-        fit.evaluations += polish.evaluations;
-        if (polish.value <= run.value || !std::isfinite(run.value)) run = polish;
-      }
-    }
-    if (!std::isfinite(run.value)) continue;
-    if (run.converged) converged_values.push_back(run.value);
-    if (run.value < best.value || (run.converged && !best.converged && run.value <= best.value + 1e-12)) {
-      best = run;
-    }
-    // Two starts that converge to the same optimum are enough evidence.
-    const auto agree = std::count_if(converged_values.begin(), converged_values.end(), [&](double v) {
-      return std::fabs(v - best.value) <= 1e-9 * std::max(1.0, std::fabs(best.value));
-    });
-    if (best.converged && agree >= 2) break;
-  }
+  fit.iterations = runs.iterations;
+  fit.evaluations = runs.evaluations;
+  fit.starts = runs.starts;
   if (!std::isfinite(best.value)) {
     fit.message = "BG/NBD fit failed: the log-likelihood is not finite at any starting point";
     fit.log_likelihood = -std::numeric_limits<double>::infinity();

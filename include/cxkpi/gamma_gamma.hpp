@@ -246,7 +246,6 @@ inline gamma_gamma_fit fit_gamma_gamma(std::span<const rfm_summary> customers,
     }
     return -ll / n;
   };
-  const std::function<double(const detail::vec&)> value = [&](const detail::vec& v) { return objective(v, nullptr); };
 
   std::vector<gamma_gamma_params> starts;
   if (options.initial) {
@@ -260,42 +259,20 @@ inline gamma_gamma_fit fit_gamma_gamma(std::span<const rfm_summary> customers,
   starts.push_back({1.0, 1.0, 1.0});
   starts.push_back({10.0, 5.0, 0.4 * m});
 
+  std::vector<detail::vec> log_starts;
+  for (const gamma_gamma_params& s : starts)
+    log_starts.push_back({std::log(s.p), std::log(s.q), std::log(s.gamma)});
   detail::minimize_options opt;
   opt.max_iterations = options.max_iterations;
+  const detail::multistart_result runs = detail::minimize_multistart(
+      objective, log_starts, static_cast<std::size_t>(std::max(options.max_starts, 1)), opt);
+  const detail::minimize_result& best = runs.best;
   gamma_gamma_fit fit;
   fit.customers = data.x.size();
   fit.mean_spend = m;
-  detail::minimize_result best;
-  std::vector<double> converged_values;
-  const int max_starts = std::min<int>(std::max(options.max_starts, 1), static_cast<int>(starts.size()));
-  for (int k = 0; k < max_starts; ++k) {
-    const gamma_gamma_params& s = starts[static_cast<std::size_t>(k)];
-    detail::vec x0 = {std::log(s.p), std::log(s.q), std::log(s.gamma)};
-    detail::minimize_result run = detail::minimize_bfgs(objective, x0, opt);
-    fit.iterations += run.iterations;
-    fit.evaluations += run.evaluations;
-    ++fit.starts;
-    if (!run.converged) {
-      detail::minimize_result nm = detail::minimize_nelder_mead(value, std::isfinite(run.value) ? run.x : x0, opt);
-      fit.iterations += nm.iterations;
-      fit.evaluations += nm.evaluations;
-      if (std::isfinite(nm.value)) {
-        detail::minimize_result polish = detail::minimize_bfgs(objective, nm.x, opt);
-        fit.iterations += polish.iterations;
-        fit.evaluations += polish.evaluations;
-        if (polish.value <= run.value || !std::isfinite(run.value)) run = polish;
-      }
-    }
-    if (!std::isfinite(run.value)) continue;
-    if (run.converged) converged_values.push_back(run.value);
-    if (run.value < best.value || (run.converged && !best.converged && run.value <= best.value + 1e-12)) {
-      best = run;
-    }
-    const auto agree = std::count_if(converged_values.begin(), converged_values.end(), [&](double v) {
-      return std::fabs(v - best.value) <= 1e-9 * std::max(1.0, std::fabs(best.value));
-    });
-    if (best.converged && agree >= 2) break;
-  }
+  fit.iterations = runs.iterations;
+  fit.evaluations = runs.evaluations;
+  fit.starts = runs.starts;
   if (!std::isfinite(best.value)) {
     fit.message = "Gamma-Gamma fit failed: the log-likelihood is not finite at any starting point";
     fit.log_likelihood = -std::numeric_limits<double>::infinity();

@@ -18,6 +18,7 @@
 #include <limits>
 #include <numeric>
 #include <optional>
+#include <utility>
 #include <vector>
 
 namespace cxkpi::detail {
@@ -385,6 +386,58 @@ inline std::optional<vec> invert_spd(const vec& m, std::size_t n) {
     }
   }
   return inv;
+}
+
+/// What minimize_multistart returns: the best run and the work of all.
+struct multistart_result {
+  minimize_result best;  ///< value +inf when no start reached a finite value
+  int iterations = 0;    ///< over every run (BFGS, Nelder-Mead, polish)
+  int evaluations = 0;
+  int starts = 0;        ///< starting points tried
+};
+
+/// The model fits' driver: minimises `f` from each of the first
+/// `max_starts` points of `starts` (at least one) in turn. A BFGS run that
+/// does not converge is retried with Nelder-Mead from the best point BFGS
+/// reached (from its start when that was not finite), then polished with
+/// BFGS, the polish kept when it is no worse. The best finite run is kept (a
+/// converged one wins a tie within 1e-12); the loop stops early once two
+/// converged runs agree on the best value to 1e-9 (relative): two starts
+/// that reach the same optimum are enough evidence.
+inline multistart_result minimize_multistart(const objective& f, const std::vector<vec>& starts,
+                                             std::size_t max_starts, const minimize_options& opt = {}) {
+  multistart_result out;
+  const std::function<double(const vec&)> value = [&f](const vec& v) { return f(v, nullptr); };
+  std::vector<double> converged_values;
+  const std::size_t tries = std::min(std::max<std::size_t>(max_starts, 1), starts.size());
+  for (std::size_t k = 0; k < tries; ++k) {
+    const vec& x0 = starts[k];
+    minimize_result run = minimize_bfgs(f, x0, opt);
+    out.iterations += run.iterations;
+    out.evaluations += run.evaluations;
+    ++out.starts;
+    if (!run.converged) {
+      const minimize_result nm = minimize_nelder_mead(value, std::isfinite(run.value) ? run.x : x0, opt);
+      out.iterations += nm.iterations;
+      out.evaluations += nm.evaluations;
+      if (std::isfinite(nm.value)) {
+        minimize_result polish = minimize_bfgs(f, nm.x, opt);
+        out.iterations += polish.iterations;
+        out.evaluations += polish.evaluations;
+        if (polish.value <= run.value || !std::isfinite(run.value)) run = std::move(polish);
+      }
+    }
+    if (!std::isfinite(run.value)) continue;
+    if (run.converged) converged_values.push_back(run.value);
+    minimize_result& best = out.best;
+    if (run.value < best.value || (run.converged && !best.converged && run.value <= best.value + 1e-12))
+      best = std::move(run);
+    const auto agree = std::count_if(converged_values.begin(), converged_values.end(), [&](double v) {
+      return std::fabs(v - best.value) <= 1e-9 * std::max(1.0, std::fabs(best.value));
+    });
+    if (best.converged && agree >= 2) break;
+  }
+  return out;
 }
 
 }  // namespace cxkpi::detail
