@@ -35,8 +35,12 @@ std::string field_names(const kpi_row& row) {
 
 bool selector_matches(const check& c, const kpi_row& row) {
   // Segments print as "region=North, channel=web"; a selector names a subset.
-  for (const auto& [key, value] : c.selector)
-    if (row.segment.find(key + "=" + value) == std::string::npos) return false;
+  for (const auto& [key, value] : c.selector) {
+    std::string part = key;
+    part += '=';
+    part += value;
+    if (row.segment.find(part) == std::string::npos) return false;
+  }
   return true;
 }
 

@@ -12,6 +12,7 @@ enum class exit_code : int {
   usage = 64,         // bad flag or check expression (EX_USAGE)
   data = 65,          // malformed input, missing column, --strict violation (EX_DATAERR)
   no_input = 66,      // an input file cannot be opened (EX_NOINPUT)
+  internal = 70,      // a bug in cxkpi: an exception nothing expected (EX_SOFTWARE)
   io = 74,            // output cannot be written (EX_IOERR)
 };
 

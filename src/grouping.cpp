@@ -109,6 +109,7 @@ void arrange_rows(std::vector<kpi_row>& rows, const grouping_options& options,
   // Trends: within each segment, periods in time order (period keys sort so).
   std::map<std::string, const kpi_row*> previous_of_segment;
   std::vector<kpi_row*> by_segment_then_period;
+  by_segment_then_period.reserve(rows.size());
   for (kpi_row& row : rows) by_segment_then_period.push_back(&row);
   std::stable_sort(by_segment_then_period.begin(), by_segment_then_period.end(),
                    [](const kpi_row* a, const kpi_row* b) {

@@ -16,6 +16,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <exception>
 #include <functional>
 #include <new>
 
@@ -28,9 +29,7 @@ int fail(exit_code code, const std::string& message) {
   return static_cast<int>(code);
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run_main(int argc, char** argv) {
   CLI::App app{"cxkpi: customer-experience KPIs (NPS, CSAT, CES, ...) from survey and order exports"};
   app.set_version_flag("--version", "cxkpi " CXKPI_VERSION);
   app.require_subcommand(1);
@@ -76,4 +75,20 @@ int main(int argc, char** argv) {
   } catch (const std::bad_alloc&) {
     return fail(exit_code::data, "out of memory");
   }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Anything else is a bug in cxkpi, not in the input: say so, with exit 70
+  // (EX_SOFTWARE), rather than end in std::terminate (SIGABRT, exit 134).
+  // No allocation here: the exception may be std::bad_alloc from a message.
+  try {
+    return run_main(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "cxkpi: error: internal error: %s (please report it)\n", e.what());
+  } catch (...) {
+    std::fprintf(stderr, "cxkpi: error: internal error: an unknown exception (please report it)\n");
+  }
+  return static_cast<int>(exit_code::internal);
 }

@@ -38,7 +38,7 @@ struct predictive_flags {
 // Adds --model, --time-unit, --calibration-end, --holdout-end,
 // --discount-rate and --plot to `cxkpi clv`, after its other flags; a flag
 // of one model given with the other is a usage error.
-void add_predictive_clv_flags(CLI::App& clv_command, predictive_flags& flags);
+void add_predictive_clv_flags(CLI::App& cmd, predictive_flags& f);
 
 // Runs `cxkpi clv --model bgnbd` (flags.model != "simple"). The common and
 // date flags must be finalized. Returns the exit code.

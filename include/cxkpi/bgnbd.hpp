@@ -347,6 +347,7 @@ inline bgnbd_fit fit_bgnbd(std::span<const rfm_summary> customers, const bgnbd_f
   starts.push_back({0.1, 0.1 / rate, 0.2, 0.5});
 
   std::vector<detail::vec> log_starts;
+  log_starts.reserve(starts.size());
   for (const bgnbd_params& s : starts)
     log_starts.push_back({std::log(s.r), std::log(s.alpha), std::log(s.a), std::log(s.b)});
   detail::minimize_options opt;

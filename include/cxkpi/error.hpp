@@ -26,8 +26,8 @@ struct source_location {
 /// says where; `describe()` joins them the way compilers do.
 class data_error : public std::runtime_error {
  public:
-  data_error(std::string message, source_location where)
-      : std::runtime_error(std::move(message)), where_(std::move(where)) {}
+  data_error(const std::string& message, source_location where)
+      : std::runtime_error(message), where_(std::move(where)) {}
 
   const source_location& location() const noexcept { return where_; }
 

@@ -260,6 +260,7 @@ inline gamma_gamma_fit fit_gamma_gamma(std::span<const rfm_summary> customers,
   starts.push_back({10.0, 5.0, 0.4 * m});
 
   std::vector<detail::vec> log_starts;
+  log_starts.reserve(starts.size());
   for (const gamma_gamma_params& s : starts)
     log_starts.push_back({std::log(s.p), std::log(s.q), std::log(s.gamma)});
   detail::minimize_options opt;

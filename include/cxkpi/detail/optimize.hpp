@@ -207,7 +207,7 @@ inline minimize_result minimize_bfgs(const objective& f, vec x0, const minimize_
 /// simplex of edge `initial_step`, adaptive coefficients (Gao & Han 2012).
 /// Stops when the simplex's spread in f is below value_tol (relative) and its
 /// size below 1e-8, or after 200 n iterations times max_iterations/500.
-inline minimize_result minimize_nelder_mead(const std::function<double(const vec&)>& f, vec x0,
+inline minimize_result minimize_nelder_mead(const std::function<double(const vec&)>& f, const vec& x0,
                                             const minimize_options& opt = {},
                                             double initial_step = 0.5) {
   const std::size_t n = x0.size();

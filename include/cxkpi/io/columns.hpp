@@ -16,7 +16,6 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 #include "cxkpi/error.hpp"
@@ -104,7 +103,7 @@ inline data_error duplicate_column_error(const std::vector<std::string>& header,
   message += "): cxkpi will not guess which one to use; rename one, or pick one by position, ";
   message += flag.empty() ? "with its column flag, such as " + example
                           : "such as " + std::string(flag) + " " + example;
-  return data_error(std::move(message), {file, 1, same.front() + 1});
+  return data_error(message, {file, 1, same.front() + 1});
 }
 
 /// How to recognise one kind of column: whole names first, then words a

@@ -294,7 +294,7 @@ class utf8_source final : public byte_source {
 
   static std::size_t take(const std::string& from, std::size_t& pos, char* buffer, std::size_t size) {
     const std::size_t n = std::min(size, from.size() - pos);
-    std::memcpy(buffer, from.data() + pos, n);
+    std::copy_n(from.data() + pos, n, buffer);  // bytes, not a C string
     pos += n;
     return n;
   }

@@ -581,8 +581,8 @@ class json_reader final : public table_reader {
     return {source_->name(), line, base_ + index - start + 1};
   }
 
-  [[noreturn]] void fail(std::string message, std::size_t index) const {
-    throw data_error(std::move(message), where(index));
+  [[noreturn]] void fail(const std::string& message, std::size_t index) const {
+    throw data_error(message, where(index));
   }
 
   // `expected <what>, found a number`, or `invalid JSON: unexpected 'x'`
@@ -652,7 +652,7 @@ class json_reader final : public table_reader {
     }
     std::string message = "invalid JSON: " + detail::json_short_reason(failure.reason);
     if (lines && culprit == length) message += " (JSON Lines needs each object on one line)";
-    fail(std::move(message), pos_ + culprit);
+    fail(message, pos_ + culprit);
   }
 
   // Parses the object at pos_ (already scanned: `status`, `length`) into the
@@ -705,7 +705,7 @@ class json_reader final : public table_reader {
     for (++at;; ++at) {
       const int c = peek(at);
       if (c == '"') break;
-      if (c == end_of_input || c < 0x20 || at > max_object_bytes) return false;
+      if (c < 0x20 || at > max_object_bytes) return false;  // end_of_input (-1) is below 0x20 too
       if (c == '\\') ++at;
     }
     const std::size_t name_end = ++at;

@@ -428,7 +428,11 @@ inline void describe_qualtrics(layout_info& info, std::span<const std::vector<st
     const std::string base = name.substr(0, name.size() - suffix.size());
     for (std::size_t j = 0; j < info.header.size(); ++j)
       if (j != i && layout_trim(info.header[j]) == base && !info.role("nps")) {
-        std::string reason = "\"" + name + "\" marks \"" + base + "\" as the NPS question";
+        std::string reason = "\"";
+        reason += name;
+        reason += "\" marks \"";
+        reason += base;
+        reason += "\" as the NPS question";
         if (!info.text[j].empty()) reason += " (" + short_text(info.text[j]) + ")";
         add_role(info, "nps", j, std::move(reason));
       }
