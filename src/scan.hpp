@@ -77,6 +77,18 @@ inline bool reads_as_csv(const std::string& path, const input_options& options, 
   return first != std::string_view::npos && head[first] != '[' && head[first] != '{';
 }
 
+// Adds `part` (read from `path`) into `into`. A merge that overflows a sum
+// knows no row, so its error names the file at least.
+template <class Job>
+void merge_from(Job& into, Job&& part, const std::string& path) {
+  try {
+    into.merge(std::move(part));
+  } catch (const data_error& e) {
+    if (!e.location().file.empty()) throw;
+    throw data_error(e.what(), {path, 0, 0});
+  }
+}
+
 // Reads one input on several threads into `into`. Returns false, having
 // done nothing, when the input should be read serially instead.
 template <class Job, class MakeJob>
@@ -124,7 +136,7 @@ bool scan_in_parallel(const std::string& path, const common_options& options, Ma
   const io::chunk_verdict verdict = io::judge_chunks(ranges, outcomes);
   for (std::size_t k = 0; k < verdict.kept; ++k) diagnostics::release(std::move(held[k]), k == 0);
   if (verdict.error) std::rethrow_exception(verdict.error);
-  for (std::size_t k = 0; k < verdict.kept; ++k) into.merge(std::move(jobs[k]));
+  for (std::size_t k = 0; k < verdict.kept; ++k) merge_from(into, std::move(jobs[k]), path);
   if (verdict.rest) {
     // The split was wrong from here on (a bare quote in an unquoted field):
     // the rest of the file, serially, from the true row boundary where the
@@ -144,7 +156,7 @@ bool scan_in_parallel(const std::string& path, const common_options& options, Ma
     }
     diagnostics::release(std::move(rest_held), verdict.kept == 0);
     if (error) std::rethrow_exception(error);
-    into.merge(std::move(rest));
+    merge_from(into, std::move(rest), path);
   }
   return true;
 }

@@ -123,12 +123,14 @@ survey_plan make_plan(const survey_options& o) {
 std::optional<std::size_t> resolve_kpi_column(const survey_options& o, survey_kpi k, const io::table_reader& reader,
                                               const diagnostics& diag) {
   const std::string& named = o.column[index_of(k)];
-  if (!named.empty()) return require_column(reader, named);
+  // The flag that names this column, for the duplicate-column advice.
+  const std::string flag = o.required ? std::string("--column") : fmt::format("--{}-column", kpi_key(k));
+  if (!named.empty()) return require_column(reader, named, flag);
   io::column_hints hints = k == survey_kpi::nps    ? io::nps_column_hints()
                            : k == survey_kpi::csat ? io::csat_column_hints()
                                                    : io::ces_column_hints();
   if (!o.required) hints = io::without_generic_score(hints);
-  if (auto match = io::detect_source_column(reader, kpi_key(k), hints)) {
+  if (auto match = io::detect_source_column(reader, kpi_key(k), hints, flag)) {
     diag.info(fmt::format("{}: {} column: {}", reader.name(), kpi_key(k), match->reason));
     return match->index;
   }
@@ -295,7 +297,7 @@ class survey_job {
     io::record rec;
     const bool by = !options_.grouping.by.empty();
     std::optional<std::size_t> by_column;
-    if (options_.grouping.by.size() == 1) by_column = require_column(reader, options_.grouping.by.front());
+    if (options_.grouping.by.size() == 1) by_column = require_column(reader, options_.grouping.by.front(), "--by");
     cell_finder cells(cells_, grouper, by, by_column);
     const bool strict = options_.common.strict;
     while (reader.next(rec)) {
