@@ -418,13 +418,8 @@ void add_churn_command(CLI::App& app, std::function<int()>& run) {
   cmd->add_option("--period", o->period_text, "Length of a churn period: month, quarter or year")
       ->check(CLI::IsMember({"month", "quarter", "year"}))
       ->capture_default_str();
-  cmd->add_option("--by", o->settings.by, "Split by COLUMN (repeatable: --by plan --by region gives the cross)")
-      ->allow_extra_args(false);
-  cmd->add_option("--min-n", o->settings.min_n, "Flag rows with fewer customers at start as too small to trust")
-      ->capture_default_str();
-  cmd->add_option("--sort", o->settings.sort, "Order segments by key or by value (highest first)")
-      ->check(CLI::IsMember({"key", "value"}))
-      ->capture_default_str();
+  add_segment_options(*cmd, o->settings.by, o->settings.min_n, o->settings.sort,
+                      "Flag rows with fewer customers at start as too small to trust");
   o->start_count_flag = cmd->add_option("--start-count", o->start_count,
                                         "Without input files: customers at the start of the period");
   o->lost_flag = cmd->add_option("--lost", o->lost, "Without input files: customers lost during the period");

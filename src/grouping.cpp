@@ -20,20 +20,25 @@ constexpr std::string_view date_keywords[] = {"date", "time"};
 
 }  // namespace
 
-void add_grouping_options(CLI::App& command, grouping_options& o) {
-  command.add_option("--by", o.by, "Split by COLUMN (repeatable: --by region --by channel gives the cross)")
+void add_segment_options(CLI::App& command, std::vector<std::string>& by, std::size_t& min_n, std::string& sort,
+                         const std::string& min_n_help) {
+  command.add_option("--by", by, "Split by COLUMN (repeatable: --by region --by channel gives the cross)")
       ->allow_extra_args(false);
+  command.add_option("--min-n", min_n, min_n_help)->capture_default_str();
+  command.add_option("--sort", sort, "Order segments by key or by value (highest first)")
+      ->check(CLI::IsMember({"key", "value"}))
+      ->capture_default_str();
+}
+
+void add_grouping_options(CLI::App& command, grouping_options& o) {
+  add_segment_options(command, o.by, o.min_n, o.sort,
+                      "Flag segments and periods with fewer answers as too small to trust");
   command.add_option("--period", o.period_text, "Split by day, week (ISO), month, quarter or year of --date-column")
       ->check(CLI::IsMember({"day", "week", "month", "quarter", "year"}));
   command.add_option("--date-column", o.date_column, "The date of each row, for --period (default: detected)");
   command.add_option("--date-format", o.date_format_text,
                      "Dates besides ISO 8601: day-first (07.03.2025) or month-first (3/7/2025)")
       ->check(CLI::IsMember({"iso", "day-first", "dmy", "month-first", "mdy"}))
-      ->capture_default_str();
-  command.add_option("--min-n", o.min_n, "Flag segments and periods with fewer answers as too small to trust")
-      ->capture_default_str();
-  command.add_option("--sort", o.sort, "Order segments by key or by value (highest first)")
-      ->check(CLI::IsMember({"key", "value"}))
       ->capture_default_str();
 }
 

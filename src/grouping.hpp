@@ -30,6 +30,11 @@ struct grouping_options {
   date_format dates = date_format::iso;
 };
 
+// --by, --min-n and --sort, the segment flags every command shares;
+// `min_n_help` says what is counted (answers, customers).
+void add_segment_options(CLI::App& command, std::vector<std::string>& by, std::size_t& min_n, std::string& sort,
+                         const std::string& min_n_help);
+// The segment flags, --period, --date-column and --date-format (survey KPIs).
 void add_grouping_options(CLI::App& command, grouping_options& options);
 // Checks the flags; throws usage_error.
 void finalize_grouping_options(grouping_options& options);

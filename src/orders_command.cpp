@@ -418,6 +418,27 @@ orders_outcome segment_outcome(const orders_outcome& outcome, const orders_segme
   return out;
 }
 
+std::vector<kpi_row> segmented_rows(const orders_outcome& outcome, const grouping_options& grouping,
+                                    const std::function<std::vector<kpi_row>(const orders_outcome&)>& make) {
+  std::vector<kpi_row> all = make(outcome);
+  if (grouping.by.empty()) return all;
+  std::vector<std::vector<kpi_row>> per_kpi;
+  for (kpi_row& row : all) per_kpi.push_back({std::move(row)});
+  for (const orders_segment& segment : outcome.segments) {
+    std::vector<kpi_row> rows = make(segment_outcome(outcome, segment));
+    for (std::size_t k = 0; k < rows.size() && k < per_kpi.size(); ++k) {
+      rows[k].segment = segment.segment;
+      per_kpi[k].push_back(std::move(rows[k]));
+    }
+  }
+  std::vector<kpi_row> out;
+  for (std::vector<kpi_row>& rows : per_kpi) {
+    arrange_rows(rows, grouping, [](const kpi_row&, const kpi_row&) { return comparison{}; });  // no periods: never called
+    for (kpi_row& row : rows) out.push_back(std::move(row));
+  }
+  return out;
+}
+
 kpi_row rpr_row(const orders_outcome& outcome, const date_window& window, const band_table& bands) {
   const rpr_result r = outcome.orders.value_or(rpr_result{});
   kpi_row row;
@@ -543,38 +564,9 @@ std::optional<double> churn_of_subscriptions(const orders_cli& o, const band_tab
 // --period only to refuse it clearly. Not add_grouping_options: the order
 // commands' --date-format is date_flags' own.
 void add_order_grouping_options(CLI::App& command, orders_cli& o) {
-  command.add_option("--by", o.grouping.by, "Split by COLUMN (repeatable: --by region --by channel gives the cross)")
-      ->allow_extra_args(false);
-  command.add_option("--min-n", o.grouping.min_n, "Flag segments with fewer customers as too small to trust")
-      ->capture_default_str();
-  command.add_option("--sort", o.grouping.sort, "Order segments by key or by value (highest first)")
-      ->check(CLI::IsMember({"key", "value"}))
-      ->capture_default_str();
+  add_segment_options(command, o.grouping.by, o.grouping.min_n, o.grouping.sort,
+                      "Flag segments with fewer customers as too small to trust");
   command.add_option("--period", o.period, "Not supported by the order commands yet (a usage error)");
-}
-
-// The rows of one KPI with --by: the all row, then one per segment, in
-// arrange_rows' order with its small_sample flags. `make` builds the rows of
-// one outcome (clv makes two KPIs: each is arranged on its own).
-std::vector<kpi_row> segmented_rows(const orders_outcome& outcome, const grouping_options& grouping,
-                                    const std::function<std::vector<kpi_row>(const orders_outcome&)>& make) {
-  std::vector<kpi_row> all = make(outcome);
-  if (grouping.by.empty()) return all;
-  std::vector<std::vector<kpi_row>> per_kpi;
-  for (kpi_row& row : all) per_kpi.push_back({std::move(row)});
-  for (const orders_segment& segment : outcome.segments) {
-    std::vector<kpi_row> rows = make(segment_outcome(outcome, segment));
-    for (std::size_t k = 0; k < rows.size() && k < per_kpi.size(); ++k) {
-      rows[k].segment = segment.segment;
-      per_kpi[k].push_back(std::move(rows[k]));
-    }
-  }
-  std::vector<kpi_row> out;
-  for (std::vector<kpi_row>& rows : per_kpi) {
-    arrange_rows(rows, grouping, [](const kpi_row&, const kpi_row&) { return comparison{}; });  // no periods: never called
-    for (kpi_row& row : rows) out.push_back(std::move(row));
-  }
-  return out;
 }
 
 int run_orders(orders_cli& o) {

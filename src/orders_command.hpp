@@ -4,6 +4,7 @@
 
 #include "command.hpp"
 #include "customer_fields.hpp"
+#include "grouping.hpp"
 #include "report.hpp"
 
 #include <cxkpi/bands.hpp>
@@ -61,6 +62,12 @@ struct orders_outcome {
 // The outcome of one segment: `outcome` with its figures and accounting
 // replaced by the segment's (for rpr_row, clv_rows, services_row).
 orders_outcome segment_outcome(const orders_outcome& outcome, const orders_segment& segment);
+
+// The rows of one KPI with --by: the all row, then one per segment, in
+// arrange_rows' order with its small_sample flags. `make` builds the rows of
+// one outcome (clv makes two KPIs: each is arranged on its own).
+std::vector<kpi_row> segmented_rows(const orders_outcome& outcome, const grouping_options& grouping,
+                                    const std::function<std::vector<kpi_row>(const orders_outcome&)>& make);
 
 // Reads `common.inputs` as orders. Settings must be finalized (dates parsed).
 orders_outcome scan_orders(const common_options& common, const orders_settings& settings);

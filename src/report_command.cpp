@@ -5,6 +5,11 @@
 // per-customer data the sections do not keep, reads the survey and the
 // orders once more (src/loyalty_join.hpp). Checks run once, over the whole
 // report.
+//
+// --by splits each section whose files have the --by columns; a section
+// whose files lack one is reported whole, with a warning, so that
+// `--by region` works on a survey with regions next to orders without them.
+// Revenue by NPS group is never split.
 
 #include "report_command.hpp"
 
@@ -13,13 +18,18 @@
 #include "command.hpp"
 #include "customer_fields.hpp"
 #include "grouping.hpp"
+#include "input.hpp"
 #include "loyalty_join.hpp"
 #include "orders_command.hpp"
 #include "survey_command.hpp"
 
+#include <cxkpi/io/columns.hpp>
+
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -38,6 +48,7 @@ struct report_cli {
   clv_flags clv;
   std::size_t at_risk = 0;             // --at-risk N
   std::string survey_customer_column;  // --survey-customer-column
+  grouping_options segments;           // --by, --min-n, --sort (no --period)
 };
 
 // What the sections build and share.
@@ -46,6 +57,10 @@ struct report_state {
   const band_table& bands;
   report out;
   std::optional<double> monthly_churn;  // from the subscriptions, for CLV
+  // Per section, whether --by splits it (see split_sections).
+  bool split_survey = false;
+  bool split_subscriptions = false;
+  bool split_orders = false;
 };
 
 common_options inputs_of(const common_options& common, const std::vector<std::string>& files) {
@@ -55,6 +70,55 @@ common_options inputs_of(const common_options& common, const std::vector<std::st
   return c;
 }
 
+// The --by column of `names` that some file of `files` lacks, if any.
+// Standard input is not looked at (it cannot be read twice): a missing
+// column there is the usual error.
+std::optional<std::string> missing_column(const std::vector<std::string>& files,
+                                          const std::vector<std::string>& names, const input_options& input,
+                                          std::string& file) {
+  for (const std::string& path : files) {
+    if (path == "-") continue;
+    const std::unique_ptr<io::table_reader> reader = open_table(path, input);
+    const std::vector<std::string>& header = reader->header();
+    for (const std::string& name : names)
+      if (!io::find_column(header, name) && !io::column_at_position(name, header.size())) {
+        file = path;
+        return name;
+      }
+  }
+  return std::nullopt;
+}
+
+// Decides which sections --by splits: those whose files all have the
+// columns. When none has them, every section is split, so that the first
+// one reports the missing column as the error it is (a typo in --by).
+void split_sections(report_state& state) {
+  const report_cli& o = state.options;
+  if (o.segments.by.empty()) return;
+  std::vector<std::string> warnings;
+  const auto splits = [&](const std::vector<std::string>& files) {
+    if (files.empty()) return false;
+    std::string file;
+    if (auto name = missing_column(files, o.segments.by, o.common.input, file)) {
+      warnings.push_back(
+          fmt::format("{} has no column \"{}\": its KPIs are not split by --by", file, *name));
+      return false;
+    }
+    return true;
+  };
+  state.split_survey = splits(o.survey);
+  state.split_subscriptions = splits(o.subscriptions);
+  state.split_orders = splits(o.orders);
+  if (!state.split_survey && !state.split_subscriptions && !state.split_orders) {
+    state.split_survey = !o.survey.empty();
+    state.split_subscriptions = !o.subscriptions.empty();
+    state.split_orders = !o.orders.empty();
+    return;
+  }
+  if (!o.common.quiet)
+    for (const std::string& w : warnings) std::fprintf(stderr, "cxkpi: warning: %s\n", w.c_str());
+}
+
 void append(report_state& state, std::vector<kpi_row>&& rows, const row_accounting& input_rows) {
   for (kpi_row& row : rows) state.out.kpis.push_back(std::move(row));
   state.out.rows.merge(input_rows);
@@ -62,7 +126,8 @@ void append(report_state& state, std::vector<kpi_row>&& rows, const row_accounti
 
 void survey_section(report_state& state) {
   const report_cli& o = state.options;
-  report survey = survey_report(inputs_of(o.common, o.survey), grouping_options{}, state.bands);
+  const grouping_options grouping = state.split_survey ? o.segments : grouping_options{};
+  report survey = survey_report(inputs_of(o.common, o.survey), grouping, state.bands);
   append(state, std::move(survey.kpis), survey.rows);
 }
 
@@ -73,6 +138,11 @@ void subscriptions_section(report_state& state) {
   settings.dates = o.dates;
   settings.period = period_kind::month;  // monthly: the bands' unit, and CLV's
   settings.strict = o.common.strict;
+  if (state.split_subscriptions) {
+    settings.by = o.segments.by;
+    settings.min_n = o.segments.min_n;
+    settings.sort = o.segments.sort;
+  }
   churn_outcome churn = compute_churn(inputs_of(o.common, o.subscriptions), settings, state.bands, false);
   state.monthly_churn = churn.monthly_churn_percent;
   append(state, std::move(churn.rows), churn.input_rows);
@@ -91,16 +161,21 @@ void orders_section(report_state& state) {
   settings.strict = o.common.strict;
   settings.profits = !clv.options.margin;
   settings.services = true;
+  const grouping_options grouping = state.split_orders ? o.segments : grouping_options{};
+  settings.by = grouping.by;
   const common_options common = inputs_of(o.common, o.orders);
   const orders_outcome outcome = scan_orders(common, settings);
   std::vector<kpi_row> rows;
-  rows.push_back(rpr_row(outcome, o.dates.window, state.bands));
+  const auto add = [&](const std::function<std::vector<kpi_row>(const orders_outcome&)>& make) {
+    for (kpi_row& row : segmented_rows(outcome, grouping, make)) rows.push_back(std::move(row));
+  };
+  add([&](const orders_outcome& part) { return std::vector<kpi_row>{rpr_row(part, o.dates.window, state.bands)}; });
   // CLV needs amounts and dates (for the purchase frequency).
   if (outcome.amounts && outcome.dated)
-    for (kpi_row& row : clv_rows(outcome, clv, state.bands)) rows.push_back(std::move(row));
+    add([&](const orders_outcome& part) { return clv_rows(part, clv, state.bands); });
   else
     diagnostics(common).info("no CLV: the orders need an amount and a date column");
-  if (outcome.services) rows.push_back(services_row(outcome));
+  if (outcome.services) add([&](const orders_outcome& part) { return std::vector<kpi_row>{services_row(part)}; });
   append(state, std::move(rows), outcome.input_rows);
 }
 
@@ -136,6 +211,7 @@ int run_report(report_cli& o) {
   if (o.at_risk > 0 && (has_stdin(o.survey) || has_stdin(o.orders)))
     throw usage_error("--at-risk needs files, not standard input: revenue by NPS group reads them a second time");
   report_state state{o, bands, {}, std::nullopt};
+  split_sections(state);
   if (!o.survey.empty()) survey_section(state);
   if (!o.subscriptions.empty()) subscriptions_section(state);
   if (!o.orders.empty()) orders_section(state);
@@ -161,7 +237,9 @@ void add_report_command(CLI::App& app, std::function<int()>& run) {
       "  cxkpi report --orders orders.csv --subscriptions subs.csv --cac 40 \\\n"
       "               --check 'churn<=3' --check 'rpr>=25' --check 'clv_cac>=3'\n"
       "  cxkpi report --survey examples/survey.csv --orders examples/orders.csv --at-risk 5 \\\n"
-      "               --check 'detractor_revenue_share<=30'\n");
+      "               --check 'detractor_revenue_share<=30'\n"
+      "  cxkpi report --survey survey.csv --orders orders.csv --by region\n"
+      "      (--by splits the files that have the column; the others are reported whole, with a warning)\n");
   add_common_options(*cmd, o->common, false);
   cmd->add_option("--survey", o->survey, "Survey FILE(s): NPS, CSAT, CES");
   cmd->add_option("--orders", o->orders, "Order FILE(s): RPR, CLV, services per customer");
@@ -173,6 +251,8 @@ void add_report_command(CLI::App& app, std::function<int()>& run) {
   add_clv_flags(*cmd, o->clv, false);
   cmd->add_option("--at-risk", o->at_risk,
                   "List the N detractors with the most revenue (needs --survey and --orders)");
+  add_segment_options(*cmd, o->segments.by, o->segments.min_n, o->segments.sort,
+                      "Flag segments with fewer answers or customers as too small to trust");
   cmd->add_option("--survey-customer-column", o->survey_customer_column,
                   "The survey's customer id column, for revenue by NPS group (default: detected)");
   cmd->callback([o, &run] { run = [o] { return run_report(*o); }; });

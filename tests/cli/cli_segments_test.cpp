@@ -17,6 +17,13 @@ const json* find_row(const json& doc, const std::string& segment, const std::str
   return nullptr;
 }
 
+// The row of `kpi` for `segment` ("" = the all row), or nullptr.
+const json* find_kpi(const json& doc, const std::string& kpi, const std::string& segment) {
+  for (const json& k : doc["kpis"])
+    if (k["kpi"] == kpi && k.value("segment", "") == segment) return &k;
+  return nullptr;
+}
+
 }  // namespace
 
 TEST_CASE("NPS by region and month matches the hand computation", "[cli][segments]") {
@@ -115,4 +122,65 @@ TEST_CASE("bad dates under --period are counted skips, or errors with --strict",
   auto strict = run_cxkpi("nps '" + file + "' --period month --strict");
   CHECK(strict.exit_code == 65);
   CHECK_THAT(strict.err, Catch::Contains("bad_dates.csv:3:2: invalid date \"2025-02-30\" in column \"date\""));
+}
+
+TEST_CASE("report --by splits the sections whose files have the column, and says which do not", "[cli][segments][report]") {
+  // Survey: tests/data/survey/regions_months.csv over both months (the
+  // counts of the first test, summed per region):
+  //   North P3+1=4 Pa0+1=1 D1+3=4, n 9:  NPS (4 − 4) / 9 = 0;
+  //   South P2+6=8 Pa3+1=4 D1+1=2, n 14: NPS (8 − 2) / 14 = 42.86;
+  //   all   P12 Pa5 D6, n 23:            NPS 6 / 23 = 26.09.
+  // Orders: tests/data/order_segments/orders.csv, figures in
+  //   cli_order_segments_test.cpp: RPR North 2 of 4 = 50%, South 1 of 3 =
+  //   33.33%, (blank) 0 of 1, all 5 of 6 = 83.33%.
+  // Subscriptions: tests/data/orders/subscriptions.csv has no region column:
+  //   churn is reported whole (one row), with a warning naming the file.
+  const std::string base = "report --survey '" + data("survey/regions_months.csv") + "' --orders '" +
+                           data("order_segments/orders.csv") + "' --subscriptions '" +
+                           data("orders/subscriptions.csv") + "' --by region --format json";
+  auto r = run_cxkpi(base);
+  INFO("stderr: " << r.err);
+  REQUIRE(r.exit_code == 0);
+  const json doc = json::parse(r.out);
+
+  const json* nps_all = find_kpi(doc, "nps", "");
+  const json* north = find_kpi(doc, "nps", "region=North");
+  const json* south = find_kpi(doc, "nps", "region=South");
+  REQUIRE((nps_all && north && south));
+  CHECK((*nps_all)["value"].get<double>() == Approx(600.0 / 23));
+  CHECK((*north)["value"].get<double>() == Approx(0.0).margin(1e-9));
+  CHECK((*north)["n"] == 9);
+  CHECK((*north)["small_sample"] == true);  // 9 < --min-n 30
+  CHECK((*south)["value"].get<double>() == Approx(600.0 / 14));
+  CHECK((*south)["n"] == 14);
+
+  const json* rpr_north = find_kpi(doc, "rpr", "region=North");
+  const json* rpr_south = find_kpi(doc, "rpr", "region=South");
+  const json* rpr_blank = find_kpi(doc, "rpr", "region=(blank)");
+  const json* rpr_all = find_kpi(doc, "rpr", "");
+  REQUIRE((rpr_north && rpr_south && rpr_blank && rpr_all));
+  CHECK((*rpr_north)["value"].get<double>() == Approx(50.0));
+  CHECK((*rpr_south)["value"].get<double>() == Approx(100.0 / 3));
+  CHECK((*rpr_blank)["value"].get<double>() == Approx(0.0).margin(1e-9));
+  CHECK((*rpr_all)["value"].get<double>() == Approx(500.0 / 6));
+  // CLV and services are split too: one row per region after the all row.
+  for (const char* kpi : {"clv", "services"}) {
+    int rows = 0;
+    for (const json& k : doc["kpis"]) rows += k["kpi"] == kpi;
+    CHECK(rows == 4);
+  }
+
+  // Churn: one row, no segment.
+  int churn_rows = 0;
+  for (const json& k : doc["kpis"]) churn_rows += k["kpi"] == "churn";
+  CHECK(churn_rows == 1);
+  CHECK_THAT(r.err, Catch::Contains("subscriptions.csv has no column \"region\": its KPIs are not split by --by"));
+  CHECK_THAT(run_cxkpi(base + " --quiet").err, !Catch::Contains("not split"));
+
+  // A --by column no file has is the usual error (a typo), not a report
+  // split nowhere.
+  auto typo = run_cxkpi("report --survey '" + data("survey/regions_months.csv") + "' --orders '" +
+                        data("order_segments/orders.csv") + "' --by regoin");
+  CHECK(typo.exit_code == 65);
+  CHECK_THAT(typo.err, Catch::Contains("regions_months.csv:1: no column \"regoin\""));
 }
