@@ -100,8 +100,7 @@ void split_sections(report_state& state) {
     if (files.empty()) return false;
     std::string file;
     if (auto name = missing_column(files, o.segments.by, o.common.input, file)) {
-      warnings.push_back(
-          fmt::format("{} has no column \"{}\": its KPIs are not split by --by", file, *name));
+      warnings.push_back(fmt::format("{} has no column \"{}\": its KPIs are not split by --by", file, *name));
       return false;
     }
     return true;
