@@ -35,6 +35,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -80,7 +81,7 @@ inline bool reads_as_csv(const std::string& path, const input_options& options, 
 // Adds `part` (read from `path`) into `into`. A merge that overflows a sum
 // knows no row, so its error names the file at least.
 template <class Job>
-void merge_from(Job& into, Job&& part, const std::string& path) {
+void merge_from(Job& into, std::type_identity_t<Job>&& part, const std::string& path) {
   try {
     into.merge(std::move(part));
   } catch (const data_error& e) {
