@@ -13,6 +13,7 @@
 #include <cxkpi/detail/customer_map.hpp>
 #include <cxkpi/io/number.hpp>
 #include <cxkpi/money.hpp>
+#include <cxkpi/order_book.hpp>
 #include <cxkpi/stats.hpp>
 
 #include <fmt/format.h>
@@ -40,7 +41,7 @@ bool has_window(const date_window& w) { return w.from.has_value() || w.to.has_va
 class orders_job {
  public:
   orders_job(const orders_settings& settings, diagnostics& diag)
-      : s_(settings), diag_(diag), orders_(settings.dates.window) {
+      : s_(settings), diag_(diag), book_(settings.dates.window) {
     grouping_.by = settings.by;
   }
 
@@ -112,6 +113,8 @@ class orders_job {
         if (segment_rows != nullptr) segment_rows->skip(reason);
         if (first_reason.empty()) first_reason = reason;
       };
+      std::optional<order_line> order;
+      std::optional<std::string_view> service;
       if (s_.orders && rec.continues_order) {
         skip(order_rows_, seg != nullptr ? &seg->order_rows : nullptr, "line_item");
       } else if (s_.orders) {
@@ -128,26 +131,15 @@ class orders_job {
         if (problem) {
           skip(order_rows_, seg != nullptr ? &seg->order_rows : nullptr, problem.reason);
         } else {
-          batch_.add_order(*id, day, amount.value_or(0), profit, rec.line);
+          order = order_line{day, amount.value_or(0), profit};
           order_rows_.use();
-          if (seg != nullptr) {
-            // Segments are added at once (no batch): --by is not the hot path.
-            try {
-              if (day) seg->orders.add(*id, *day, amount.value_or(0), profit);
-              else seg->orders.add_undated(*id, amount.value_or(0), profit);
-            } catch (const data_error& e) {
-              if (!e.location().file.empty()) throw;
-              throw data_error(e.what(), {reader.name(), rec.line, amount_col ? *amount_col + 1 : 0});
-            }
-            seg->order_rows.use();
-          }
+          if (seg != nullptr) seg->order_rows.use();
           used = true;
         }
       }
       if (service_col) {
         cell_problem problem;
         if (shared_by_services) problem = shared;
-        std::optional<std::string_view> service;
         if (!problem) {
           service = cells.text(rec, *service_col, "missing_service", "service", problem);
           if (problem) note_skipped(problem, reader, rec, s_.strict, diag_, service_prefix);
@@ -155,51 +147,45 @@ class orders_job {
         if (problem) {
           skip(service_rows_, seg != nullptr ? &seg->service_rows : nullptr, problem.reason);
         } else {
-          batch_.add_service(*id, *service);
           service_rows_.use();
-          if (seg != nullptr) {
-            seg->services.add(*id, *service);
-            seg->service_rows.use();
-          }
+          if (seg != nullptr) seg->service_rows.use();
           used = true;
         }
       }
-      if (used) rows_.use();
-      else rows_.skip(first_reason.empty() ? std::string_view(shared.reason) : first_reason);
+      if (used) {
+        batch_.add(*id, order, service ? book_.service_id(*service) : order_book::no_service, rec.line);
+        // Segments are added at once (no batch): --by is not the hot path.
+        if (seg != nullptr) {
+          order_book& book = seg->book;
+          with_row_location(reader.name(), rec.line, amount_col, [&] {
+            book.add(cxkpi::detail::hashed_key(*id), order, service ? book.service_id(*service) : order_book::no_service);
+          });
+        }
+        rows_.use();
+      } else {
+        rows_.skip(first_reason.empty() ? std::string_view(shared.reason) : first_reason);
+      }
       if (batch_.full()) flush(reader.name(), amount_col);
     }
     flush(reader.name(), amount_col);
   }
 
-  // Adds the batch to the accumulators, in row order, with lookahead hints
+  // Adds the batch to the book, in row order, with lookahead hints
   // (detail::for_each_ahead) so that the customer lookups overlap their
   // cache misses. A money total out of range is an error at its row.
   void flush(const std::string& input, std::optional<std::size_t> amount_col) {
-    const std::size_t n = batch_.orders.size();
-    cxkpi::detail::for_each_ahead(orders_, n, [&](std::size_t i) { return batch_.text_of(batch_.orders[i].customer); },
-                           [&](std::size_t i) {
-                             const pending_order& o = batch_.orders[i];
-                             const std::string_view id = batch_.text_of(o.customer);
-                             try {
-                               if (o.day) orders_.add(id, *o.day, o.amount, o.profit);
-                               else orders_.add_undated(id, o.amount, o.profit);
-                             } catch (const data_error& e) {
-                               if (!e.location().file.empty()) throw;
-                               throw data_error(e.what(), {input, o.line, amount_col ? *amount_col + 1 : 0});
-                             }
-                           });
-    const std::size_t m = batch_.services.size();
-    cxkpi::detail::for_each_ahead(services_, m, [&](std::size_t i) { return batch_.text_of(batch_.services[i].customer); },
-                           [&](std::size_t i) {
-                             const pending_service& u = batch_.services[i];
-                             services_.add(batch_.text_of(u.customer), batch_.text_of(u.service));
-                           });
+    cxkpi::detail::for_each_ahead(
+        book_, batch_.rows.size(), [&](std::size_t i) { return batch_.customer_of(i); },
+        [&](std::size_t i) {
+          const pending_row& row = batch_.rows[i];
+          with_row_location(input, row.line, amount_col,
+                            [&] { book_.add(batch_.customer_of(i), row.order, row.service); });
+        });
     batch_.clear();
   }
 
   void merge(orders_job&& other) {
-    orders_.merge(other.orders_);
-    services_.merge(other.services_);
+    book_.merge(std::move(other.book_));
     rows_.merge(other.rows_);
     order_rows_.merge(other.order_rows_);
     service_rows_.merge(other.service_rows_);
@@ -210,8 +196,7 @@ class orders_job {
     last_segment_ = nullptr;
     for (auto& [key, theirs] : other.segments_) {
       segment_state& mine = segment_of(key);
-      mine.orders.merge(theirs.orders);
-      mine.services.merge(theirs.services);
+      mine.book.merge(std::move(theirs.book));
       mine.order_rows.merge(theirs.order_rows);
       mine.service_rows.merge(theirs.service_rows);
     }
@@ -219,18 +204,18 @@ class orders_job {
 
   orders_outcome outcome() const {
     orders_outcome out;
-    if (s_.orders) out.orders = orders_.result();
+    if (s_.orders) out.orders = book_.orders();
     out.amounts = amounts_;
     out.dated = dated_;
-    if (any_services_) out.services = services_.result();
+    if (any_services_) out.services = book_.services();
     out.input_rows = rows_;
     out.order_rows = order_rows_;
     out.service_rows = service_rows_;
     for (const auto& [key, state] : segments_) {
       orders_segment segment;
       segment.segment = key;
-      if (s_.orders) segment.orders = state.orders.result();
-      if (any_services_) segment.services = state.services.result();
+      if (s_.orders) segment.orders = state.book.orders();
+      if (any_services_) segment.services = state.book.services();
       segment.order_rows = state.order_rows;
       segment.service_rows = state.service_rows;
       out.segments.push_back(std::move(segment));
@@ -241,9 +226,8 @@ class orders_job {
  private:
   // One --by segment: its own accumulators and accounting.
   struct segment_state {
-    explicit segment_state(date_window window) : orders(window) {}
-    order_accumulator orders;
-    services_accumulator services;
+    explicit segment_state(date_window window) : book(window) {}
+    order_book book;
     row_accounting order_rows, service_rows;
   };
 
@@ -264,53 +248,52 @@ class orders_job {
   std::map<std::string, segment_state, std::less<>> segments_;
   std::string last_key_;
   segment_state* last_segment_ = nullptr;
-  // Rows read but not yet added to the accumulators: their text copied (the
-  // reader's views do not outlive the row), at most `capacity` rows.
-  struct text_span {
-    std::size_t offset = 0;
-    std::size_t size = 0;
-  };
-  struct pending_order {
-    text_span customer;
-    std::optional<date> day;
-    std::int64_t amount = 0;
-    std::optional<std::int64_t> profit;
+  // Rows read but not yet added to the book: their customer ids copied (the
+  // reader's views do not outlive the row) and hashed once, for the hints
+  // and the lookup. At most `capacity` rows.
+  struct pending_row {
+    std::size_t customer_offset = 0;  // into pending_rows::text
+    std::size_t customer_size = 0;
+    std::uint64_t customer_hash = 0;
+    std::optional<order_line> order;
+    std::uint32_t service = order_book::no_service;
     std::uint64_t line = 0;
-  };
-  struct pending_service {
-    text_span customer;
-    text_span service;
   };
   struct pending_rows {
     static constexpr std::size_t capacity = 256;
     std::string text;
-    std::vector<pending_order> orders;
-    std::vector<pending_service> services;
+    std::vector<pending_row> rows;
 
-    text_span keep(std::string_view s) {
-      const text_span span{text.size(), s.size()};
-      text.append(s);
-      return span;
+    void add(std::string_view customer, const std::optional<order_line>& order, std::uint32_t service,
+             std::uint64_t line) {
+      rows.push_back({text.size(), customer.size(), cxkpi::detail::hash_key(customer), order, service, line});
+      text.append(customer);
     }
-    std::string_view text_of(text_span span) const { return {text.data() + span.offset, span.size}; }
-    void add_order(std::string_view customer, std::optional<date> day, std::int64_t amount,
-                   std::optional<std::int64_t> profit, std::uint64_t line) {
-      orders.push_back({keep(customer), day, amount, profit, line});
-    }
-    void add_service(std::string_view customer, std::string_view service) {
-      services.push_back({keep(customer), keep(service)});
+    cxkpi::detail::hashed_key customer_of(std::size_t i) const {
+      const pending_row& row = rows[i];
+      return {std::string_view(text.data() + row.customer_offset, row.customer_size), row.customer_hash};
     }
     // Also bounded by the bytes kept: a few very long ids must not make the
     // batch large.
-    bool full() const {
-      return orders.size() >= capacity || services.size() >= capacity || text.size() >= (std::size_t{1} << 20);
-    }
+    bool full() const { return rows.size() >= capacity || text.size() >= (std::size_t{1} << 20); }
     void clear() {
       text.clear();
-      orders.clear();
-      services.clear();
+      rows.clear();
     }
   };
+
+  // Runs `add`, naming the row (and the amount column) in a money-overflow
+  // error, which the book raises without a location.
+  template <class Add>
+  static void with_row_location(const std::string& input, std::uint64_t line, std::optional<std::size_t> amount_col,
+                                Add&& add) {
+    try {
+      add();
+    } catch (const data_error& e) {
+      if (!e.location().file.empty()) throw;
+      throw data_error(e.what(), {input, line, amount_col ? *amount_col + 1 : 0});
+    }
+  }
 
   // Order files are mostly sorted by date, so a date cell usually repeats
   // the one before: reuse its parse rather than parse it again.
@@ -335,8 +318,7 @@ class orders_job {
     date day_{};
   };
 
-  order_accumulator orders_;
-  services_accumulator services_;
+  order_book book_;
   pending_rows batch_;
   recent_date recent_date_;
   row_accounting rows_, order_rows_, service_rows_;

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -61,6 +62,33 @@ struct parsed_money {
   constexpr explicit operator bool() const noexcept { return error == money_error::none; }
 };
 
+namespace detail {
+
+/// The usual amount (`45.99`, `120`) in micro-units: 1 to 12 digits, then
+/// optionally the mark and 1 to 6 more digits, nothing else; std::nullopt
+/// for anything else (parse_money's general loop decides those). Twelve
+/// digits cannot pass the 9.2e12-unit range and six decimals need no
+/// rounding, so this pass has no such cases to check.
+constexpr std::optional<std::int64_t> plain_money(std::string_view text, char mark) noexcept {
+  const auto digit = [](char c) { return static_cast<unsigned>(c - '0'); };
+  std::size_t i = 0;
+  std::int64_t units = 0;
+  for (; i < text.size() && i < 12 && digit(text[i]) < 10; ++i) units = units * 10 + digit(text[i]);
+  if (i == 0) return std::nullopt;
+  if (i == text.size()) return units * micros_per_unit;
+  const std::size_t decimals = text.size() - i - 1;
+  if (text[i] != mark || decimals == 0 || decimals > 6) return std::nullopt;
+  std::int64_t fraction = 0;
+  for (++i; i < text.size(); ++i) {
+    if (digit(text[i]) >= 10) return std::nullopt;
+    fraction = fraction * 10 + digit(text[i]);
+  }
+  for (std::size_t k = decimals; k < 6; ++k) fraction *= 10;
+  return units * micros_per_unit + fraction;
+}
+
+}  // namespace detail
+
 /// Parses a decimal amount: optional blanks, an optional sign (`+`; `-` only
 /// when `allow_negative`, or on a zero amount), digits, optionally the decimal
 /// mark and more digits (`12`, `12.5`, `12.50`, `.5`, `5.`). Digits beyond the
@@ -71,13 +99,14 @@ constexpr parsed_money parse_money(std::string_view text, money_options options 
   while (!text.empty() && is_blank(text.front())) text.remove_prefix(1);
   while (!text.empty() && is_blank(text.back())) text.remove_suffix(1);
   if (text.empty()) return {0, money_error::missing};
+  const char mark = options.mark == decimal_mark::point ? '.' : ',';
+  if (const std::optional<std::int64_t> plain = detail::plain_money(text, mark)) return {*plain, money_error::none};
 
   bool minus = false;
   if (text.front() == '+' || text.front() == '-') {
     minus = text.front() == '-';
     text.remove_prefix(1);
   }
-  const char mark = options.mark == decimal_mark::point ? '.' : ',';
   constexpr std::int64_t max = std::numeric_limits<std::int64_t>::max();
 
   std::int64_t units = 0;

@@ -13,7 +13,9 @@
 /// misses (the slot, then the entry), about 200 ns, which is most of a row's
 /// cost. A caller with many keys to look up can hide them: prefetch_slot()
 /// some keys ahead, prefetch_entry() a few keys ahead, then look up
-/// (for_each_ahead() does this over a batch), so the misses overlap.
+/// (for_each_ahead() does this over a batch), so the misses overlap. Each of
+/// these hashes the key; a hashed_key carries its hash from one to the next,
+/// so a row's customer id is hashed once however many lookups it takes.
 
 #include <cstddef>
 #include <cstdint>
@@ -33,6 +35,53 @@ inline void prefetch(const void* address) noexcept {
   __builtin_prefetch(address);
 }
 
+/// The hash of a key: 8 bytes a step (the last step overlaps the one before), then a full
+/// avalanche (MurmurHash3's finaliser): the low bits pick the slot, the high
+/// half is the tag. Short ids cost two loads and a few multiplications,
+/// against std::hash's byte loop.
+inline std::uint64_t hash_key(std::string_view key) noexcept {
+  const char* p = key.data();
+  const std::size_t n = key.size();
+  std::uint64_t h = 0x9e3779b97f4a7c15u ^ n;
+  std::uint64_t word = 0;
+  if (n < 8) {
+    // Fixed-size loads (two overlapping halves, or three single bytes): a
+    // copy of a variable length would be a call.
+    if (n >= 4) {
+      std::uint32_t lo = 0, hi = 0;
+      std::memcpy(&lo, p, 4);
+      std::memcpy(&hi, p + n - 4, 4);
+      word = lo | std::uint64_t{hi} << 32;
+    } else if (n > 0) {
+      word = static_cast<unsigned char>(p[0]) | std::uint64_t{static_cast<unsigned char>(p[n / 2])} << 8 |
+             std::uint64_t{static_cast<unsigned char>(p[n - 1])} << 16;
+    }
+    h = (h ^ word) * 0xff51afd7ed558ccdu;
+  } else {
+    for (std::size_t i = 0; i + 8 < n; i += 8) {
+      std::memcpy(&word, p + i, 8);
+      h = (h ^ word) * 0xff51afd7ed558ccdu;
+      h ^= h >> 29;
+    }
+    std::memcpy(&word, p + n - 8, 8);
+    h = (h ^ word) * 0xff51afd7ed558ccdu;
+  }
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53u;
+  h ^= h >> 33;
+  return h;
+}
+
+/// A key with its hash (hash_key), computed once for the several lookups and
+/// hints one key takes. Views the key's bytes: they must outlive it.
+struct hashed_key {
+  std::string_view text;
+  std::uint64_t hash;
+  explicit hashed_key(std::string_view key) noexcept : text(key), hash(hash_key(key)) {}
+  /// `key` with its hash as computed earlier: `known_hash` must be hash_key(key).
+  hashed_key(std::string_view key, std::uint64_t known_hash) noexcept : text(key), hash(known_hash) {}
+};
+
 /// `name → Value`, in insertion order; iteration yields
 /// `std::pair<std::string, Value>`. Holds up to 2^32 − 1 keys.
 template <class Value>
@@ -50,59 +99,64 @@ class string_map {
   const_iterator end() const noexcept { return entries_.data() + entries_.size(); }
 
   /// The entry for `key`, or end().
-  iterator find(std::string_view key) noexcept {
+  iterator find(hashed_key key) noexcept {
     if (slots_.empty()) return end();
-    const std::uint64_t h = hash(key);
-    for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
+    const auto tag = static_cast<std::uint32_t>(key.hash >> 32);
+    for (std::size_t i = key.hash & mask_;; i = (i + 1) & mask_) {
       const slot s = slots_[i];
       if (s.index == 0) return end();
-      if (s.hash == static_cast<std::uint32_t>(h >> 32) && same_key(entries_[s.index - 1].first, key))
-        return &entries_[s.index - 1];
+      if (s.hash == tag && same_key(entries_[s.index - 1].first, key.text)) return &entries_[s.index - 1];
     }
   }
+  iterator find(std::string_view key) noexcept { return find(hashed_key(key)); }
   const_iterator find(std::string_view key) const noexcept { return const_cast<string_map*>(this)->find(key); }
 
   /// Inserts `value` under `key` unless the key is there; returns the entry
   /// and whether it was inserted.
-  std::pair<iterator, bool> emplace(std::string_view key, Value value) {
+  std::pair<iterator, bool> emplace(hashed_key key, Value value) {
     if ((entries_.size() + 1) * 10 > slots_.size() * 7) grow();
-    const std::uint64_t h = hash(key);
-    const auto tag = static_cast<std::uint32_t>(h >> 32);
-    std::size_t i = h & mask_;
+    const auto tag = static_cast<std::uint32_t>(key.hash >> 32);
+    std::size_t i = key.hash & mask_;
     for (;; i = (i + 1) & mask_) {
       const slot s = slots_[i];
       if (s.index == 0) break;
-      if (s.hash == tag && same_key(entries_[s.index - 1].first, key)) return {&entries_[s.index - 1], false};
+      if (s.hash == tag && same_key(entries_[s.index - 1].first, key.text)) return {&entries_[s.index - 1], false};
     }
-    entries_.emplace_back(std::string(key), std::move(value));
+    entries_.emplace_back(std::string(key.text), std::move(value));
     slots_[i] = {static_cast<std::uint32_t>(entries_.size()), tag};
     return {&entries_.back(), true};
   }
+  std::pair<iterator, bool> emplace(std::string_view key, Value value) {
+    return emplace(hashed_key(key), std::move(value));
+  }
 
   /// The value under `key`, value-initialised and inserted when missing.
-  Value& operator[](std::string_view key) { return emplace(key, Value{}).first->second; }
+  Value& operator[](hashed_key key) { return emplace(key, Value{}).first->second; }
+  Value& operator[](std::string_view key) { return (*this)[hashed_key(key)]; }
 
   /// Starts loading the slot where a lookup of `key` begins. A hint only.
-  void prefetch_slot(std::string_view key) const noexcept {
-    if (!slots_.empty()) prefetch(&slots_[hash(key) & mask_]);
+  void prefetch_slot(hashed_key key) const noexcept {
+    if (!slots_.empty()) prefetch(&slots_[key.hash & mask_]);
   }
+  void prefetch_slot(std::string_view key) const noexcept { prefetch_slot(hashed_key(key)); }
   /// Starts loading the entry that slot points to (best called once the slot
-  /// is in cache, a few lookups after prefetch_slot). A hint only.
-  void prefetch_entry(std::string_view key) const noexcept {
+  /// is in cache, a few lookups after prefetch_slot). A hint only. An entry
+  /// larger than a cache line may straddle two: both are asked for.
+  void prefetch_entry(hashed_key key) const noexcept {
     if (slots_.empty()) return;
-    const slot s = slots_[hash(key) & mask_];
-    if (s.index != 0) prefetch(&entries_[s.index - 1]);
+    const slot s = slots_[key.hash & mask_];
+    if (s.index == 0) return;
+    const value_type* entry = &entries_[s.index - 1];
+    prefetch(entry);
+    if constexpr (sizeof(value_type) > 32) prefetch(reinterpret_cast<const char*>(entry + 1) - 1);
   }
+  void prefetch_entry(std::string_view key) const noexcept { prefetch_entry(hashed_key(key)); }
 
  private:
   struct slot {
     std::uint32_t index = 0;  // 1-based into entries_; 0 = empty
     std::uint32_t hash = 0;   // the high half of the key's hash
   };
-  // 8 bytes a step (the last step overlaps the one before), then a full
-  // avalanche (MurmurHash3's finaliser): the low bits pick the slot, the high
-  // half is the tag. Short ids cost two loads and a few multiplications,
-  // against std::hash's byte loop.
   // Key equality without a memcmp call for ids of 8 to 16 bytes (two
   // overlapping 8-byte loads each side), the usual customer id.
   static bool same_key(const std::string& stored, std::string_view key) noexcept {
@@ -119,45 +173,12 @@ class string_map {
     return std::string_view(stored) == key;
   }
 
-  static std::uint64_t hash(std::string_view key) noexcept {
-    const char* p = key.data();
-    const std::size_t n = key.size();
-    std::uint64_t h = 0x9e3779b97f4a7c15u ^ n;
-    std::uint64_t word = 0;
-    if (n < 8) {
-      // Fixed-size loads (two overlapping halves, or three single bytes): a
-      // copy of a variable length would be a call.
-      if (n >= 4) {
-        std::uint32_t lo = 0, hi = 0;
-        std::memcpy(&lo, p, 4);
-        std::memcpy(&hi, p + n - 4, 4);
-        word = lo | std::uint64_t{hi} << 32;
-      } else if (n > 0) {
-        word = static_cast<unsigned char>(p[0]) | std::uint64_t{static_cast<unsigned char>(p[n / 2])} << 8 |
-               std::uint64_t{static_cast<unsigned char>(p[n - 1])} << 16;
-      }
-      h = (h ^ word) * 0xff51afd7ed558ccdu;
-    } else {
-      for (std::size_t i = 0; i + 8 < n; i += 8) {
-        std::memcpy(&word, p + i, 8);
-        h = (h ^ word) * 0xff51afd7ed558ccdu;
-        h ^= h >> 29;
-      }
-      std::memcpy(&word, p + n - 8, 8);
-      h = (h ^ word) * 0xff51afd7ed558ccdu;
-    }
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53u;
-    h ^= h >> 33;
-    return h;
-  }
-
   void grow() {
     const std::size_t capacity = slots_.empty() ? 64 : slots_.size() * 2;
     std::vector<slot> bigger(capacity);
     mask_ = capacity - 1;
     for (std::size_t e = 0; e < entries_.size(); ++e) {
-      const std::uint64_t h = hash(entries_[e].first);
+      const std::uint64_t h = hash_key(entries_[e].first);
       std::size_t i = h & mask_;
       while (bigger[i].index != 0) i = (i + 1) & mask_;
       bigger[i] = {static_cast<std::uint32_t>(e + 1), static_cast<std::uint32_t>(h >> 32)};
@@ -171,7 +192,7 @@ class string_map {
 };
 
 /// Calls `visit(i)` for i = 0 … n − 1 in order, after giving `map` the keys
-/// ahead (`key_of(i)`, a std::string_view) as hints: the slot 16 keys ahead,
+/// ahead (`key_of(i)`, a std::string_view or a hashed_key) as hints: the slot 16 keys ahead,
 /// the entry 8 keys ahead. `map` is anything with prefetch_slot and
 /// prefetch_entry (a string_map, or an accumulator holding one). The result
 /// is that of the plain loop; only the cache misses overlap.
@@ -189,8 +210,8 @@ void for_each_ahead(const Map& map, std::size_t n, KeyOf&& key_of, Visit&& visit
 
 /// The value stored under `key`, value-initialised and inserted when missing.
 /// Copies the key only on insertion.
-template <class Value>
-Value& find_or_insert(string_map<Value>& map, std::string_view key) {
+template <class Value, class Key>
+Value& find_or_insert(string_map<Value>& map, Key key) {
   return map[key];
 }
 

@@ -43,17 +43,29 @@ constexpr std::string_view reason_text(score_status s) {
   return "unknown";
 }
 
-/// Spaces, tabs and the non-breaking space (U+00A0, as Excel writes it).
-inline std::string_view trim(std::string_view s) {
+namespace detail {
+
+inline std::string_view trim_ends(std::string_view s) {
   auto is_space = [](std::string_view v, std::size_t i) {
     return v[i] == ' ' || v[i] == '\t' || v[i] == '\r' || v[i] == '\n';
   };
   while (!s.empty() && is_space(s, 0)) s.remove_prefix(1);
   while (!s.empty() && is_space(s, s.size() - 1)) s.remove_suffix(1);
   constexpr std::string_view nbsp = "\xC2\xA0";
-  while (s.starts_with(nbsp)) s = trim(s.substr(2));
-  while (s.ends_with(nbsp)) s = trim(s.substr(0, s.size() - 2));
+  while (s.starts_with(nbsp)) s = trim_ends(s.substr(2));
+  while (s.ends_with(nbsp)) s = trim_ends(s.substr(0, s.size() - 2));
   return s;
+}
+
+}  // namespace detail
+
+/// Spaces, tabs and the non-breaking space (U+00A0, as Excel writes it).
+/// Most cells have none: a look at both ends settles those, inline.
+inline std::string_view trim(std::string_view s) {
+  const auto may_start_blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\xC2'; };
+  const auto may_end_blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\xA0'; };
+  if (s.empty() || (!may_start_blank(s.front()) && !may_end_blank(s.back()))) return s;
+  return detail::trim_ends(s);
 }
 
 /// Parses a whole cell as a finite decimal number: optional sign, digits, an
