@@ -60,15 +60,45 @@ struct survey_cell {
   csat_accumulator csat;
   ces_accumulator ces;
   std::array<row_accounting, 3> rows;
+  // The answers the row loop counted here and flush() has not yet added to
+  // the accumulators and row accounting: one counter per point of each KPI's
+  // scale, `tally_offset[k] + score` for KPI k. One increment an answer in
+  // one array, where adding each would update the accumulator's count, its
+  // total and the rows used, each behind a pointer of its own.
+  std::vector<std::uint64_t> tally;
+  std::array<int, 3> tally_offset{};
+  std::array<rating_scale, 3> tally_scale{};  // empty (high < low) for a KPI not asked for
 
-  void add(survey_kpi k, int score) {
-    switch (k) {
-      case survey_kpi::nps: nps.add(score); break;
-      case survey_kpi::csat: csat.add(score); break;
-      case survey_kpi::ces: ces.add(score); break;
+  // Sizes the tally for `scales`, where a KPI not asked for has an empty scale.
+  void prepare_tally(const std::array<rating_scale, 3>& scales) {
+    tally_scale = scales;
+    int size = 0;
+    for (std::size_t i = 0; i < scales.size(); ++i) {
+      tally_offset[i] = size - scales[i].low;
+      if (scales[i].high >= scales[i].low) size += scales[i].high - scales[i].low + 1;
     }
-    rows[index_of(k)].use();
+    tally.assign(static_cast<std::size_t>(size), 0);
   }
+  // Counts a valid answer of KPI `i`.
+  void count(std::size_t i, int score) { ++tally[static_cast<std::size_t>(tally_offset[i] + score)]; }
+  // Adds the tally to the accumulators and row accounting, and empties it.
+  void flush() {
+    for (survey_kpi k : all_survey_kpis) {
+      const std::size_t i = index_of(k);
+      for (int score = tally_scale[i].low; score <= tally_scale[i].high; ++score) {
+        std::uint64_t& n = tally[static_cast<std::size_t>(tally_offset[i] + score)];
+        if (n == 0) continue;
+        switch (k) {
+          case survey_kpi::nps: nps.add(score, n); break;
+          case survey_kpi::csat: csat.add(score, n); break;
+          case survey_kpi::ces: ces.add(score, n); break;
+        }
+        rows[i].used += n;
+        n = 0;
+      }
+    }
+  }
+  // Adds a flushed cell's counts (the tallies themselves are not merged).
   void merge(const survey_cell& other) {
     nps.merge(other.nps);
     csat.merge(other.csat);
@@ -115,6 +145,10 @@ survey_plan make_plan(const survey_options& o) {
   }
   plan.prototype.csat = csat_accumulator(csat);
   plan.prototype.ces = ces_accumulator(ces);
+  std::array<rating_scale, 3> tally_scales;
+  tally_scales.fill(rating_scale{1, 0});
+  for (survey_kpi k : plan.kpis) tally_scales[index_of(k)] = plan.scales[index_of(k)];
+  plan.prototype.prepare_tally(tally_scales);
   return plan;
 }
 
@@ -144,13 +178,19 @@ std::optional<std::size_t> resolve_kpi_column(const survey_options& o, survey_kp
 }
 
 // io::read_score, with a shortcut for the common cell of one or two digits
-// and nothing else (same result: such a cell is that integer).
+// and nothing else (same result: such a cell is that integer). One and two
+// digits take the same path: which one a cell has (`9` or `10` on 0-10)
+// would be a branch the processor cannot guess.
 inline io::score_reading score_of(std::string_view cell, rating_scale scale, bool decimal_comma) {
-  const auto digit = [](char c) { return static_cast<unsigned>(c - '0') <= 9; };
-  if ((cell.size() == 1 && digit(cell[0])) || (cell.size() == 2 && digit(cell[0]) && digit(cell[1]))) {
-    const int value = cell.size() == 1 ? cell[0] - '0' : (cell[0] - '0') * 10 + (cell[1] - '0');
-    if (value < scale.low || value > scale.high) return {io::score_status::off_scale, 0};
-    return {io::score_status::ok, value};
+  const std::size_t size = cell.size();
+  if (size - 1 < 2) {
+    const auto first = static_cast<unsigned>(cell[0] - '0');
+    const auto last = static_cast<unsigned>(cell[size - 1] - '0');
+    if (first <= 9 && last <= 9) {
+      const int value = static_cast<int>(size == 2 ? first * 10 + last : last);
+      if (value < scale.low || value > scale.high) return {io::score_status::off_scale, 0};
+      return {io::score_status::ok, value};
+    }
   }
   return read_any_score(cell, scale, decimal_comma);
 }
@@ -247,10 +287,22 @@ class cell_finder {
   // so the segment text is built only the first time a value is seen.
   cell_finder(cell_map<survey_cell>& cells, row_grouper& grouper, bool by, std::optional<std::size_t> by_column)
       : cells_(cells), grouper_(grouper), by_(by), by_column_(by_column) {}
+  cell_finder(const cell_finder&) = delete;
+  cell_finder& operator=(const cell_finder&) = delete;
+  // The answers tallied in the cells it found go into their accumulators
+  // however the read ends.
+  ~cell_finder() {
+    for (survey_cell* cell : found_) cell->flush();
+  }
 
-  survey_cell* find(const group_of_row& g, const io::record& rec) {
+  // Inlined into the row loop, which calls it once a row; a cell seen for
+  // the first time is made out of line.
+  [[gnu::always_inline]] survey_cell* find(const group_of_row& g, const io::record& rec) {
     if (!by_ && g.period.empty()) {
-      if (all_ == nullptr) all_ = &cells_.at("", "");
+      if (all_ == nullptr) {
+        all_ = &cells_.at("", "");
+        found_.push_back(all_);
+      }
       return all_;
     }
     std::string_view key = by_column_ ? rec.fields[*by_column_] : g.segment;
@@ -262,15 +314,18 @@ class cell_finder {
       key = key_;
     }
     survey_cell* cell = cache_.find(key);
-    if (cell == nullptr) {
-      const std::string_view segment = !by_ ? std::string_view() : by_column_ ? grouper_.segment_of(rec) : g.segment;
-      cell = &cells_.at(segment, g.period);
-      cache_.insert(key, cell);
-    }
-    return cell;
+    return cell != nullptr ? cell : add(key, g, rec);
   }
 
  private:
+  [[gnu::noinline]] survey_cell* add(std::string_view key, const group_of_row& g, const io::record& rec) {
+    const std::string_view segment = !by_ ? std::string_view() : by_column_ ? grouper_.segment_of(rec) : g.segment;
+    survey_cell* cell = &cells_.at(segment, g.period);
+    cache_.insert(key, cell);
+    found_.push_back(cell);
+    return cell;
+  }
+
   cell_map<survey_cell>& cells_;  // a std::map: pointers to its cells stay valid
   row_grouper& grouper_;
   bool by_;
@@ -278,6 +333,7 @@ class cell_finder {
   survey_cell* all_ = nullptr;
   cell_cache cache_;
   std::string key_;
+  std::vector<survey_cell*> found_;  // a cell twice when two raw values make one segment
 };
 
 // One pass over the inputs.
@@ -300,13 +356,19 @@ class survey_job {
     if (options_.grouping.by.size() == 1) by_column = require_column(reader, options_.grouping.by.front(), "--by");
     cell_finder cells(cells_, grouper, by, by_column);
     const bool strict = options_.common.strict;
+    // With a single --by the segment text is built only for a new value
+    // (cell_finder), so without --period the grouper has nothing to do for a
+    // row, and is not called.
+    const bool group_rows = options_.grouping.period.has_value() || (by && !by_column);
+    group_of_row group;
     while (reader.next(rec)) {
-      // With a single --by the segment text is built only for a new value (cell_finder).
-      const group_of_row group = grouper.group(rec, strict, !by_column);
-      if (!group.skip_reason.empty()) {
-        rows_.skip(group.skip_reason);
-        diag_.skipped_row({reader.name(), rec.line, group.skip_column}, group.skip_message);
-        continue;
+      if (group_rows) {
+        group = grouper.group(rec, strict, !by_column);
+        if (!group.skip_reason.empty()) {
+          rows_.skip(group.skip_reason);
+          diag_.skipped_row({reader.name(), rec.line, group.skip_column}, group.skip_message);
+          continue;
+        }
       }
       survey_cell& target = *cells.find(group, rec);
       if (!rec.skip_reason.empty()) {  // no answer at all, says the layout (Zendesk's "offered")
@@ -326,7 +388,7 @@ class survey_job {
           const std::string_view cell = rec.fields[*columns[i]];
           const io::score_reading reading = score_of(cell, plan_.scales[i], decimal_comma);
           if (reading.status == io::score_status::ok) {
-            target.add(k, reading.value);
+            target.count(i, reading.value);
             used = true;
             continue;
           }

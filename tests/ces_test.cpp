@@ -34,6 +34,21 @@ TEST_CASE("CES lower-is-better answers are mirrored", "[ces]") {
   CHECK(cxkpi::ces_on_seven_point_scale(3.5, {1, 5}) == Approx(4.75));
 }
 
+TEST_CASE("CES answers added in bulk count as added one by one, mirrored too", "[ces]") {
+  // 3 answers of 1 and 2 of 4 on 1-5, lower is better: mirrored 5,5,5,2,2,
+  // mean 19/5 = 3.8, easy (4-5) 3/5 = 60%; the same as five add() calls.
+  cxkpi::ces_accumulator bulk({{1, 5}, true});
+  bulk.add(1, 3);
+  bulk.add(4, 2);
+  cxkpi::ces_accumulator single({{1, 5}, true});
+  for (int a : {1, 1, 1, 4, 4}) single.add(a);
+  CHECK(bulk.result().n == 5);
+  CHECK(bulk.result().value == Approx(3.8));
+  CHECK(bulk.result().pct_easy == Approx(60.0));
+  CHECK(bulk.counts().n() == single.counts().n());
+  for (int v = 1; v <= 5; ++v) CHECK(bulk.counts().count(v) == single.counts().count(v));
+}
+
 TEST_CASE("CES of one answer has a mean but no interval", "[ces]") {
   cxkpi::ces_accumulator acc;
   acc.add(6);

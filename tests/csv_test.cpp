@@ -423,6 +423,40 @@ TEST_CASE("fields longer than a block", "[csv]") {
   }
 }
 
+TEST_CASE("wide rows: the views of a batch survive its field storage growing", "[csv]") {
+  // 300 columns and 20 rows: the parser's field storage starts empty and
+  // doubles (64, 128, ... fields) in the middle of rows, and a batch ends at
+  // the first row start with 4096 fields or more, so after 14 rows (4200
+  // fields), and again after the last 6. Field j of row r is "r.j", except
+  // that field 0 of every row is quoted with a doubled quote ("r""x" is r"x,
+  // copied out, then pointed at once the batch ends), and field 299 of row 0
+  // holds a quoted line break, so row r starts on line r + 2, and line r + 3
+  // from row 1 on.
+  const std::size_t columns = 300;
+  const std::size_t rows = 20;
+  std::string text;
+  for (std::size_t j = 0; j < columns; ++j) text += (j == 0 ? "c" : ",c") + std::to_string(j);
+  text += '\n';
+  for (std::size_t r = 0; r < rows; ++r) {
+    text += "\"" + std::to_string(r) + "\"\"x\"";
+    for (std::size_t j = 1; j < columns; ++j) {
+      text += ',';
+      text += r == 0 && j == columns - 1 ? "\"two\nlines\"" : std::to_string(r) + "." + std::to_string(j);
+    }
+    text += '\n';
+  }
+  const auto t = read_text(text);
+  REQUIRE(t.header.size() == columns);
+  REQUIRE(t.rows.size() == rows);
+  for (std::size_t r = 0; r < rows; ++r) {
+    REQUIRE(t.rows[r].size() == columns);
+    CHECK(t.rows[r][0] == std::to_string(r) + "\"x");
+    for (std::size_t j = 1; j + 1 < columns; ++j) CHECK(t.rows[r][j] == std::to_string(r) + "." + std::to_string(j));
+    CHECK(t.rows[r][columns - 1] == (r == 0 ? std::string("two\nlines") : std::to_string(r) + ".299"));
+    CHECK(t.lines[r] == (r == 0 ? 2 : r + 3));
+  }
+}
+
 TEST_CASE("the parser over a memory range, in batches", "[csv]") {
   // The core a multi-threaded reader would run on row-aligned chunks: it
   // starts at a given line and never keeps more than a batch of rows.

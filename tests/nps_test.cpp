@@ -26,6 +26,20 @@ TEST_CASE("NPS of the issue's ten answers", "[nps]") {
   CHECK(r.ci95.high == Approx(74.03).margin(0.005));
 }
 
+TEST_CASE("NPS answers added in bulk count as added one by one", "[nps]") {
+  // The ten answers as (score, times): 10×2, 9×3, 8, 7, 6, 3, 0.
+  cxkpi::nps_accumulator acc;
+  acc.add(10, 2);
+  acc.add(9, 3);
+  for (int s : {8, 7, 6, 3, 0}) acc.add(s, 1);
+  const auto r = acc.result();
+  CHECK(r.n == 10);
+  CHECK(r.promoters == 5);
+  CHECK(r.passives == 2);
+  CHECK(r.detractors == 3);
+  CHECK(r.value == Approx(20.0));
+}
+
 TEST_CASE("NPS interval is clipped to [-100, 100]", "[nps]") {
   // 3 promoters, 1 detractor: NPS 50, p = .75, d = .25,
   // var = 1 − 0.25 = 0.75, SE = 100 × sqrt(0.75/4) = 43.30,

@@ -49,8 +49,10 @@ class ces_accumulator {
   explicit ces_accumulator(ces_options options = {}) : options_(options), counts_(options.scale) {}
 
   /// Counts one answer as given on the scale (mirrored here if lower is better).
-  void add(int answer) {
-    counts_.add(options_.lower_is_better ? options_.scale.low + options_.scale.high - answer : answer);
+  void add(int answer) { add(answer, 1); }
+  /// Counts `times` answers of `answer` at once, as `times` calls of add(answer) would.
+  void add(int answer, std::uint64_t times) {
+    counts_.add(options_.lower_is_better ? options_.scale.low + options_.scale.high - answer : answer, times);
   }
   void merge(const ces_accumulator& other) { counts_.merge(other.counts_); }
   const rating_counts& counts() const { return counts_; }

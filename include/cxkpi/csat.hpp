@@ -50,6 +50,8 @@ class csat_accumulator {
 
   /// Counts one rating; it must lie on the scale.
   void add(int rating) { counts_.add(rating); }
+  /// Counts `times` ratings of `rating` at once, as `times` calls of add(rating) would.
+  void add(int rating, std::uint64_t times) { counts_.add(rating, times); }
   void merge(const csat_accumulator& other) { counts_.merge(other.counts_); }
   const rating_counts& counts() const { return counts_; }
   const csat_options& options() const { return options_; }

@@ -62,6 +62,8 @@ class nps_accumulator {
 
   /// Counts one answer, 0-10 (the caller validates: see io::read_score).
   void add(int score) { counts_.add(score); }
+  /// Counts `times` answers of `score` at once, as `times` calls of add(score) would.
+  void add(int score, std::uint64_t times) { counts_.add(score, times); }
   /// Adds the answers another accumulator saw.
   void merge(const nps_accumulator& other) { counts_.merge(other.counts_); }
   /// Answers per point 0-10.

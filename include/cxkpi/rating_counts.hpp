@@ -25,6 +25,12 @@ class rating_counts {
     ++counts_[static_cast<std::size_t>(value - scale_.low)];
     ++n_;
   }
+  /// Counts `times` answers of `value` at once, as `times` calls of add(value) would.
+  void add(int value, std::uint64_t times) {
+    assert(scale_.contains(value));
+    counts_[static_cast<std::size_t>(value - scale_.low)] += times;
+    n_ += times;
+  }
 
   /// Adds another set of counts over the same scale.
   void merge(const rating_counts& other) {

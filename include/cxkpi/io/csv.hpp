@@ -16,6 +16,7 @@
 #include <cxkpi/io/source.hpp>
 #include <cxkpi/io/table_reader.hpp>
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cstddef>
@@ -243,7 +244,6 @@ class csv_parser {
   /// a batch stops before a bad row, and the next call throws.
   parse_status parse(const char*& pos, const char* end, bool at_end, std::uint64_t& line) {
     rows_.clear();
-    fields_.clear();
     escaped_.clear();
     scratch_.clear();
     // A copy for the loop: stores into fields_ could alias a member, which
@@ -288,12 +288,40 @@ class csv_parser {
     std::size_t size;
   };
 
-  bool batch_full() const { return rows_.size() >= max_batch_rows || fields_.size() >= max_batch_fields; }
+  // `out`: where the next field view goes (see store_field).
+  bool batch_full(const std::string_view* out) const {
+    return rows_.size() >= max_batch_rows || index_of(out) >= max_batch_fields;
+  }
 
+  // The parse loops write field views through a cursor of their own into
+  // fields_, used as plain storage (its size is its capacity), so that the
+  // cursor stays in a register: push_back would load and store the vector's
+  // end in memory for every field, a chain from one field to the next.
+  // Stores a view at `out` (growing the storage when `out` is at its end,
+  // `room_end`) and returns the cursor after it.
+  [[gnu::always_inline]] std::string_view* store_field(std::string_view* out, std::string_view*& room_end,
+                                                       const char* first, std::size_t size) {
+    if (out == room_end) {
+      out = grow_fields(out);
+      room_end = fields_.data() + fields_.size();
+    }
+    *out = std::string_view(first, size);
+    return out + 1;
+  }
 
-  // Copies a quoted field's content with each `""` turned into `"`. The view
-  // is filled in at the end of the batch, since scratch_ may move meanwhile.
-  void add_unescaped(const char* first, const char* last) {
+  std::size_t index_of(const std::string_view* out) const { return static_cast<std::size_t>(out - fields_.data()); }
+
+  // Returns the cursor at `out` in the grown storage, the views before it kept.
+  [[gnu::noinline]] std::string_view* grow_fields(std::string_view* out) {
+    const auto used = static_cast<std::size_t>(out - fields_.data());
+    fields_.resize(std::max<std::size_t>(2 * fields_.size(), 64));
+    return fields_.data() + used;
+  }
+
+  // Copies a quoted field's content with each `""` turned into `"`, for the
+  // field at index `field` of fields_. Its view is filled in at the end of
+  // the batch, since scratch_ may move meanwhile.
+  void add_unescaped(const char* first, const char* last, std::size_t field) {
     const std::size_t offset = scratch_.size();
     while (first != last) {
       const void* found = std::memchr(first, '"', static_cast<std::size_t>(last - first));
@@ -305,8 +333,7 @@ class csv_parser {
       scratch_.append(first, quote + 1);
       first = quote + 2;  // every quote inside was checked to be doubled
     }
-    escaped_.push_back({fields_.size(), offset, scratch_.size() - offset});
-    fields_.emplace_back();
+    escaped_.push_back({field, offset, scratch_.size() - offset});
   }
 
   static std::string quote_char(char c) {
@@ -323,6 +350,8 @@ class csv_parser {
     const char delimiter = delimiter_;
     const char* p = pos;
     std::uint64_t current = line;  // physical line at p
+    std::string_view* out = fields_.data();  // where the next field view goes: see store_field
+    std::string_view* room_end = out + fields_.size();
     for (;;) {
       // Empty lines are not rows; they are committed one by one, so that a
       // refill does not read them again.
@@ -345,9 +374,9 @@ class csv_parser {
         pos = p;
         line = ++current;
       }
-      if (batch_full()) return true;
+      if (batch_full(out)) return true;
       // Fields of a row left unfinished stay behind the last row, unused.
-      const std::size_t first = fields_.size();
+      const std::size_t first = index_of(out);
       const std::uint64_t row_line = current;
       const char* terminator;  // the CR or LF ending the row (popped), or end
       for (;;) {
@@ -362,7 +391,7 @@ class csv_parser {
             if (e == end) {
               if (at_end && rows_.empty())
                 throw data_error("unterminated quoted field (opened on line " + std::to_string(opened) + ")",
-                                 {name_, opened, fields_.size() - first + 1});
+                                 {name_, opened, index_of(out) - first + 1});
               return false;  // more bytes, or the rows before it first
             }
             const char c = *e;
@@ -381,11 +410,9 @@ class csv_parser {
               ++current;
             }
           }
-          if (doubled) {
-            add_unescaped(content, e);
-          } else {
-            fields_.emplace_back(content, static_cast<std::size_t>(e - content));
-          }
+          // With a doubled quote the view is replaced by the unescaped copy.
+          if (doubled) add_unescaped(content, e, index_of(out));
+          out = store_field(out, room_end, content, static_cast<std::size_t>(e - content));
           p = e + 1;
           if (p == end) {  // only reached at the end of input
             terminator = end;
@@ -403,7 +430,7 @@ class csv_parser {
           }
           if (!rows_.empty()) return false;  // hand out the rows before it first
           throw data_error("unexpected character " + quote_char(c) + " after closing quote",
-                           {name_, current, fields_.size() - first});
+                           {name_, current, index_of(out) - first});
         }
         // An unquoted field. A quote inside it (`5'10"`) is kept as written,
         // as spreadsheets do, rather than rejecting the row.
@@ -412,11 +439,11 @@ class csv_parser {
         while (e != end && (c = *e) == '"') e = events.next(end);
         if (e == end) {
           if (!at_end) return false;
-          fields_.emplace_back(p, static_cast<std::size_t>(end - p));
+          out = store_field(out, room_end, p, static_cast<std::size_t>(end - p));
           terminator = end;
           break;
         }
-        fields_.emplace_back(p, static_cast<std::size_t>(e - p));
+        out = store_field(out, room_end, p, static_cast<std::size_t>(e - p));
         if (c == delimiter) {
           p = e + 1;
           continue;
@@ -441,7 +468,7 @@ class csv_parser {
         }
         ++current;
       }
-      rows_.push_back({first, fields_.size() - first, row_line});
+      rows_.push_back({first, index_of(out) - first, row_line});
       pos = p;
       line = current;
     }
@@ -452,6 +479,8 @@ class csv_parser {
   bool parse_whitespace(event_stream& events, const char*& pos, const char* end, bool at_end,
                         std::uint64_t& line) {
     const char* p = pos;
+    std::string_view* out = fields_.data();  // where the next field view goes: see store_field
+    std::string_view* room_end = out + fields_.size();
     for (;;) {
       for (;;) {  // empty and blank lines
         while (p != end && (*p == ' ' || *p == '\t')) ++p;
@@ -468,14 +497,14 @@ class csv_parser {
         pos = p;
         ++line;
       }
-      if (batch_full()) return true;
+      if (batch_full(out)) return true;
       // Fields of a row left unfinished stay behind the last row, unused.
-      const std::size_t first = fields_.size();
+      const std::size_t first = index_of(out);
       const char* terminator;
       for (;;) {
         const char* s = events.find(p, end);
         if (s == end && !at_end) return false;
-        fields_.emplace_back(p, static_cast<std::size_t>(s - p));
+        out = store_field(out, room_end, p, static_cast<std::size_t>(s - p));
         if (s == end || *s == '\n' || *s == '\r') {
           terminator = s;
           break;
@@ -496,7 +525,7 @@ class csv_parser {
       } else {
         p = terminator + ((*terminator == '\r' && terminator + 1 != end && terminator[1] == '\n') ? 2 : 1);
       }
-      rows_.push_back({first, fields_.size() - first, line});
+      rows_.push_back({first, index_of(out) - first, line});
       if (terminator != end) ++line;
       pos = p;
     }
