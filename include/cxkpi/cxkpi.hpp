@@ -20,6 +20,7 @@
 #include <cxkpi/money.hpp>
 #include <cxkpi/norm.hpp>
 #include <cxkpi/nps.hpp>
+#include <cxkpi/order_book.hpp>
 #include <cxkpi/rating_counts.hpp>
 #include <cxkpi/rfm.hpp>
 #include <cxkpi/row_accounting.hpp>
