@@ -10,6 +10,23 @@
 // allocation of 2 MiB or more: the per-customer tables as they grow, big read
 // buffers. Smaller ones go to malloc as before; all of them are freed with
 // free(). Where the kernel has no huge pages madvise fails, harmlessly.
+//
+// Not under AddressSanitizer: its runtime brings operator new and delete of
+// its own, to check that each block is freed the way it was allocated, and
+// a replacement here would both turn that check off and mix with the forms
+// it does not replace (the nothrow new of std::stable_sort's buffer, freed
+// by the delete here: an alloc-dealloc mismatch). The sanitizer build keeps
+// its checks; huge pages are for speed.
+
+#if defined(__SANITIZE_ADDRESS__)
+#define CXKPI_ADDRESS_SANITIZER 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define CXKPI_ADDRESS_SANITIZER 1
+#endif
+#endif
+
+#if !defined(CXKPI_ADDRESS_SANITIZER)
 
 #include <sys/mman.h>
 
@@ -43,3 +60,5 @@ void* operator new(std::size_t size) {
 }
 void operator delete(void* p) noexcept { std::free(p); }
 void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+
+#endif  // !CXKPI_ADDRESS_SANITIZER
