@@ -79,14 +79,19 @@ struct survey_cell {
     }
     tally.assign(static_cast<std::size_t>(size), 0);
   }
+  // The counter of `score` (on its scale) for KPI `i`.
+  std::uint64_t& tally_of(std::size_t i, int score) {
+    const int slot = tally_offset[i] + score;  // >= 0 for a score on the scale
+    return tally[static_cast<std::size_t>(slot)];
+  }
   // Counts a valid answer of KPI `i`.
-  void count(std::size_t i, int score) { ++tally[static_cast<std::size_t>(tally_offset[i] + score)]; }
+  void count(std::size_t i, int score) { ++tally_of(i, score); }
   // Adds the tally to the accumulators and row accounting, and empties it.
   void flush() {
     for (survey_kpi k : all_survey_kpis) {
       const std::size_t i = index_of(k);
       for (int score = tally_scale[i].low; score <= tally_scale[i].high; ++score) {
-        std::uint64_t& n = tally[static_cast<std::size_t>(tally_offset[i] + score)];
+        std::uint64_t& n = tally_of(i, score);
         if (n == 0) continue;
         switch (k) {
           case survey_kpi::nps: nps.add(score, n); break;
