@@ -11,7 +11,9 @@
 //    non-blank line is such an object reads as one record per line, with
 //    the string, null, boolean and integer values the DOM holds; an input
 //    that is neither valid JSON nor valid JSON Lines is an error, and so is
-//    any input with a NUL byte.
+//    any input with a NUL byte;
+//  - the record builder's fast path for flat objects (read_flat) gives the
+//    cells nlohmann's SAX path gives, whenever it takes an object.
 
 #include "fuzz_common.hpp"
 
@@ -153,6 +155,32 @@ std::optional<std::string> field_text(const ordered_json& v) {
   return std::nullopt;  // floats keep their input text; nested values their compact JSON
 }
 
+// The record builder's fast path against its nlohmann SAX path, line by
+// line: when read_flat takes a line, nlohmann must accept it and give the
+// same cells (the header learned from the line itself).
+void check_fast_path(std::string_view text) {
+  std::size_t start = 0;
+  for (int lines = 0; start < text.size() && lines < 64; ++lines) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view line = text.substr(start, end - start);
+    start = end + 1;
+    std::vector<std::string> header;
+    cxkpi::io::detail::json_record_builder builder(header, json_reader::max_depth);
+    builder.begin(true);
+    // nlohmann stops at a NUL byte; read_flat never takes one, so such a
+    // line has nothing to compare.
+    if (line.find('\0') != std::string_view::npos) continue;
+    const bool sax_ok = nlohmann::json::sax_parse(line.begin(), line.end(), &builder);
+    if (!builder.read_flat(line.data(), line.size())) continue;
+    FUZZ_ASSERT(sax_ok, "read_flat took a line nlohmann rejects");
+    const std::vector<std::string> fast = builder.cells();
+    builder.begin(false);
+    FUZZ_ASSERT(nlohmann::json::sax_parse(line.begin(), line.end(), &builder), "nlohmann rejects a line read_flat took");
+    FUZZ_ASSERT(builder.cells() == fast, "read_flat and nlohmann give different cells");
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -160,6 +188,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::size_t step = 1 + (data[0] & 15U);
   const std::string_view text(reinterpret_cast<const char*>(data + 1), size - 1);
   const std::uint64_t max_line = cxkpi::fuzz::count_lines(text);
+  check_fast_path(text);
 
   const outcome whole = read_with(std::make_unique<cxkpi::io::memory_source>(text, "fuzz.json"), max_line);
   const outcome trickled =

@@ -473,3 +473,84 @@ TEST_CASE("a hostile input nesting 100,000 levels errors cleanly", "[json][error
   // Arrays as the element: not an object, so refused at once.
   CHECK(error_of("[" + std::string(n, '[')).message == "expected an object, found an array");
 }
+
+// The builder's fast path for flat objects (json_record_builder::read_flat)
+// against its nlohmann SAX path on the same text: it must give the same
+// cells, or decline so that nlohmann decides.
+struct flat_reading {
+  bool taken = false;
+  std::vector<std::string> fast;  // the cells read_flat gave, when taken
+  std::vector<std::string> sax;   // the cells nlohmann's parse gave
+};
+
+flat_reading read_flat_and_sax(std::string_view header_object, std::string_view object) {
+  std::vector<std::string> header;
+  cxkpi::io::detail::json_record_builder builder(header, json_reader::max_depth);
+  builder.begin(true);
+  REQUIRE(nlohmann::json::sax_parse(header_object.begin(), header_object.end(), &builder));
+  flat_reading r;
+  r.taken = builder.read_flat(object.data(), object.size());
+  if (r.taken) r.fast = builder.cells();
+  builder.begin(false);
+  if (nlohmann::json::sax_parse(object.begin(), object.end(), &builder)) r.sax = builder.cells();
+  return r;
+}
+
+TEST_CASE("flat objects skip nlohmann and read the same cells", "[json]") {
+  const std::string_view head = R"({"id":"","nps":0,"note":"","ok":true})";
+  struct taken_case {
+    std::string_view object;
+    std::vector<std::string> cells;  // by hand: id, nps, note, ok
+  };
+  const taken_case taken[] = {
+      {R"({"id":"R1","nps":10,"note":"fine","ok":true})", {"R1", "10", "fine", "true"}},
+      // Missing and unknown keys, null, blanks around everything.
+      {" { \"nps\" : null , \"x\" : 3 ,\"ok\":false } \r", {"", "", "", "false"}},
+      // Keys in another order; a duplicate key keeps its last value.
+      {R"({"ok":true,"nps":7,"nps":8,"id":"R2"})", {"R2", "8", "", "true"}},
+      // One-letter escapes are decoded; UTF-8 is kept as written.
+      {"{\"note\":\"The \\\"fast\\\" app\\\\/ok\\n\\t\",\"id\":\"caf\xC3\xA9\"}",
+       {"caf\xC3\xA9", "", "The \"fast\" app\\/ok\n\t", ""}},
+      // Integers as nlohmann prints them (`-0` is 0); fractions as written.
+      {R"({"nps":-0,"id":"9.50","note":-12.250})", {"9.50", "0", "-12.250", ""}},
+      {R"({})", {"", "", "", ""}},
+  };
+  for (const taken_case& c : taken) {
+    INFO(c.object);
+    const flat_reading r = read_flat_and_sax(head, c.object);
+    if (c.cells.empty()) {
+      CHECK(!r.taken);
+      continue;
+    }
+    REQUIRE(r.taken);
+    CHECK(r.fast == c.cells);
+    CHECK(r.sax == c.cells);
+  }
+  // Declined: valid JSON that this path leaves to nlohmann (exponents, long
+  // integers, nesting, \u escapes), and every kind of invalid text.
+  const std::string_view declined[] = {
+      R"({"nps":1e3})", R"({"nps":1234567890123456789})", R"({"id":[1]})", R"({"id":{"a":1}})",
+      R"({"id":"\u0041"})", R"({"id\n":1})", R"({"nps":01})", R"({"nps":1.})", R"({"nps":-})", R"({"nps":tru})",
+      R"({"nps":1,})", R"({"nps":1} x)", R"({"nps" 1})", R"({"id":"a)", "{\"id\":\"\t\"}", "{\"id\":\"\xC3\"}",
+      "{\"id\":\"\xE0\x80\x80\"}", "{\"id\":\"\xED\xA0\x80\"}", std::string_view("{\"id\":\"a\"}\0", 11),
+      "\xEF\xBB\xBF{\"id\":\"a\"}"};
+  for (std::string_view object : declined) {
+    INFO(object);
+    CHECK(!read_flat_and_sax(head, object).taken);
+  }
+}
+
+TEST_CASE("JSON Lines with escapes, nulls and fractions read the same through the reader", "[json]") {
+  // Figures by hand from the lines: three records, the second with a decoded
+  // quote and a null, the third needing nlohmann (a \u escape).
+  const table t = read_all(
+      "{\"id\":\"R1\",\"nps\":9,\"note\":\"ok\"}\n"
+      "{\"id\":\"R2\",\"nps\":null,\"note\":\"The \\\"fast\\\" app\"}\n"
+      "{\"id\":\"R3\",\"nps\":4.50,\"note\":\"caf\\u00e9\"}\n");
+  REQUIRE(t.header == std::vector<std::string>{"id", "nps", "note"});
+  REQUIRE(t.rows.size() == 3);
+  CHECK(t.rows[0] == std::vector<std::string>{"R1", "9", "ok"});
+  CHECK(t.rows[1] == std::vector<std::string>{"R2", "", "The \"fast\" app"});
+  CHECK(t.rows[2] == std::vector<std::string>{"R3", "4.50", "caf\xC3\xA9"});
+  CHECK(t.lines == std::vector<std::uint64_t>{1, 2, 3});
+}
