@@ -4,6 +4,7 @@
     python3 bench/generate.py survey 10M           # -> bench/data/survey-10000000.csv
     python3 bench/generate.py orders 5M            # -> bench/data/orders-5000000.csv
     python3 bench/generate.py subscriptions 1M     # -> bench/data/subscriptions-1000000.csv
+    python3 bench/generate.py survey-jsonl 1M      # -> bench/data/survey-jsonl-1000000.jsonl
     python3 bench/generate.py survey 1000 -o -     # to standard output
 
 Standard library only. The same kind, row count and seed give the same bytes on every
@@ -17,6 +18,8 @@ Survey rows (~81 bytes):
   - 5 regions, 5 channels; submitted_at rises through 2024-2025 (ISO 8601, UTC);
   - comments: ~30% empty; the rest RFC 4180: some quoted because they hold commas,
     some with doubled quotes, ~0.1% with a line break inside the quotes.
+Survey JSON Lines (~204 bytes a row): the survey rows of the same size and seed, one
+    object a line with the CSV's keys; scores as integers, an empty score as null.
 Orders rows (~47 bytes):  order_id,customer_id,order_date,amount,service
   - about one distinct customer per 10 orders (a few heavy buyers, many one-off
     customers: RPR ~40%); amount with 2 decimals (median ~45); 6 services.
@@ -31,11 +34,12 @@ import re
 import sys
 
 CHUNK = 100_000
-KINDS = {"survey": 1, "orders": 2, "subscriptions": 3}
+KINDS = {"survey": 1, "orders": 2, "subscriptions": 3, "survey-jsonl": 1}  # survey-jsonl: the survey's rows
 HEADERS = {
     "survey": "response_id,customer_id,submitted_at,region,channel,nps_score,csat_score,ces_score,comment\n",
     "orders": "order_id,customer_id,order_date,amount,service\n",
     "subscriptions": "customer_id,start_date,end_date\n",
+    "survey-jsonl": "",
 }
 
 REGIONS = ["North", "South", "East", "West", "Central"]
@@ -172,7 +176,23 @@ def _subscriptions_chunk(args):
     return "".join(out).encode()
 
 
-CHUNK_FN = {"survey": _survey_chunk, "orders": _orders_chunk, "subscriptions": _subscriptions_chunk}
+def _survey_jsonl_chunk(args):
+    import csv
+    import io
+    import json
+    names = HEADERS["survey"].strip().split(",")
+    scores = ("nps_score", "csat_score", "ces_score")
+    out = []
+    for row in csv.reader(io.StringIO(_survey_chunk(args).decode(), newline="")):
+        obj = dict(zip(names, row))
+        for k in scores:
+            obj[k] = int(obj[k]) if obj[k] else None
+        out.append(json.dumps(obj, separators=(",", ":")) + "\n")
+    return "".join(out).encode()
+
+
+CHUNK_FN = {"survey": _survey_chunk, "orders": _orders_chunk, "subscriptions": _subscriptions_chunk,
+            "survey-jsonl": _survey_jsonl_chunk}
 
 
 def parse_rows(text):
@@ -184,7 +204,8 @@ def parse_rows(text):
 
 
 def default_path(kind, rows):
-    return os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", f"{kind}-{rows}.csv")
+    ext = "jsonl" if kind.endswith("-jsonl") else "csv"
+    return os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", f"{kind}-{rows}.{ext}")
 
 
 def generate(kind, rows, out, seed=42, jobs=None):

@@ -278,7 +278,9 @@ def data_file(kind, rows, seed):
 
 
 def run_job(job, rows, cx, opts, selected):
-    kind = "survey" if job == "survey" else "orders"
+    # survey-jsonl: the survey job on the same rows as JSON Lines.
+    survey = job in ("survey", "survey-jsonl")
+    kind = job if survey else "orders"
     path = data_file(kind, rows, opts.seed)
     size = os.path.getsize(path)
     title = f"{job}, {rows:,} rows ({size / 1e6:.0f} MB)"
@@ -292,12 +294,12 @@ def run_job(job, rows, cx, opts, selected):
 
     cx_tools = []
     if "cxkpi" in selected:
-        if job == "survey":
+        if survey:
             base = [cx, "survey", path, *SURVEY_FLAGS]
         else:
             # Every order KPI in one run (RPR, AOV, CLV, services), as issue 6 asks.
             base = [cx, "report", "--orders", path, "--format", "json", "-q"]
-        cx_ok = job == "survey" or has_subcommand(cx, "report")
+        cx_ok = survey or has_subcommand(cx, "report")
         if not cx_ok:
             msg = ("`cxkpi rpr` does not exist yet in this build (issue 3): "
                    + ("timing the peers only (--force-orders)" if opts.force_orders else
@@ -308,11 +310,11 @@ def run_job(job, rows, cx, opts, selected):
                 section["skipped"] = msg
                 return section
         else:
-            threads = cxkpi_thread_counts(cx, "survey" if job == "survey" else "report")
+            threads = cxkpi_thread_counts(cx, "survey" if survey else "report")
             for n in threads:
                 label = "cxkpi" if n is None else f"cxkpi ({n} thread{'s' if n > 1 else ''})"
-                to_canon = (lambda out, j=job: canon.from_cxkpi_survey(json.loads(out)) if j == "survey"
-                            else canon.from_cxkpi_orders(json.loads(out)))
+                to_canon = (lambda out: canon.from_cxkpi_survey(json.loads(out))) if survey else (
+                    lambda out: canon.from_cxkpi_orders(json.loads(out)))
                 cx_tools.append(Tool("cxkpi", label, base + ([] if n is None else ["--threads", str(n)]),
                                      to_canon=to_canon))
             if threads != [None]:
@@ -326,7 +328,7 @@ def run_job(job, rows, cx, opts, selected):
     if services:
         section["notes"].append("cxkpi reports services per customer: the peers compute it too")
 
-    peers = peer_tools(job, path, selected, services)
+    peers = peer_tools("survey" if survey else job, path, selected, services)
     tools += peers
     for t in [t for t in tools if t.key == "cat"] + peers:
         if t.missing:
@@ -448,6 +450,8 @@ def main():
     ap.add_argument("--survey-rows", default="1M,10M",
                     help="comma-separated survey sizes (default 1M,10M; empty: no survey job)")
     ap.add_argument("--orders-rows", default="5M", help="comma-separated orders sizes (default 5M; empty: none)")
+    ap.add_argument("--survey-jsonl-rows", default="1M",
+                    help="survey sizes as JSON Lines, the same rows (default 1M; empty: none)")
     ap.add_argument("--runs", type=int, default=5, help="timed runs per tool (default 5, at least 3)")
     ap.add_argument("--warmup", type=int, default=1, help="warmup runs per tool (default 1)")
     ap.add_argument("--tools", default=",".join(ALL_TOOLS), help=f"subset of {','.join(ALL_TOOLS)}")
@@ -484,7 +488,8 @@ def main():
         sys.exit(f"bench: error: no cxkpi binary at {opts.cxkpi}: run `bash bench/run`, which builds it")
 
     sizes = lambda text: [generate.parse_rows(x) for x in text.split(",") if x.strip()]  # noqa: E731
-    jobs = [("survey", n) for n in sizes(opts.survey_rows)] + [("orders", n) for n in sizes(opts.orders_rows)]
+    jobs = ([("survey", n) for n in sizes(opts.survey_rows)] + [("orders", n) for n in sizes(opts.orders_rows)]
+            + [("survey-jsonl", n) for n in sizes(opts.survey_jsonl_rows)])
     info, vers = machine_info(), versions(opts.cxkpi)
     start, commit = dt.datetime.now(dt.timezone.utc), git_rev()
     sections = [run_job(job, n, opts.cxkpi, opts, selected) for job, n in jobs]

@@ -12,7 +12,7 @@ export function usage(name) {
     process.stderr.write(`usage: node bench/peers/${name} survey|orders FILE [--services]\n`);
     process.exit(64);
   }
-  return { job, file, services: process.argv.includes("--services") };
+  return { job, file, services: process.argv.includes("--services"), jsonLines: file.endsWith(".jsonl") };
 }
 
 const f6 = (x) => (Number.isFinite(x) ? x.toFixed(6) : "null");

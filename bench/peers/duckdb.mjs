@@ -1,14 +1,20 @@
 // DuckDB peer (@duckdb/node-api): the survey and orders jobs in SQL, one scan each.
-// node bench/peers/duckdb.mjs survey|orders FILE [--services]
+// node bench/peers/duckdb.mjs survey|orders FILE [--services]   (FILE.jsonl: the survey as JSON Lines)
 import { requirePeer, usage, surveyText, ordersText } from "./common.mjs";
 
-const { job, file, services } = usage("duckdb.mjs");
+const { job, file, services, jsonLines } = usage("duckdb.mjs");
 const { DuckDBInstance } = requirePeer("@duckdb/node-api");
 const instance = await DuckDBInstance.create(":memory:");
 const con = await instance.connect();
 const lit = (s) => `'${s.replaceAll("'", "''")}'`;
 
 if (job === "survey") {
+  const columns = `{'response_id': 'VARCHAR', 'customer_id': 'VARCHAR', 'submitted_at': 'VARCHAR',
+                   'region': 'VARCHAR', 'channel': 'VARCHAR', 'nps_score': 'INTEGER',
+                   'csat_score': 'INTEGER', 'ces_score': 'INTEGER', 'comment': 'VARCHAR'}`;
+  const surveySource = jsonLines
+    ? `read_json(${lit(file)}, format = 'newline_delimited', columns = ${columns})`
+    : `read_csv(${lit(file)}, header = true, delim = ',', quote = '"', escape = '"', columns = ${columns})`;
   const sql = `
     SELECT region,
       count(*) FILTER (WHERE nps_score BETWEEN 0 AND 10)  AS nps_n,
@@ -18,10 +24,7 @@ if (job === "survey") {
       count(*) FILTER (WHERE csat_score BETWEEN 4 AND 5)  AS satisfied,
       count(*) FILTER (WHERE ces_score BETWEEN 1 AND 7)   AS ces_n,
       coalesce(sum(ces_score) FILTER (WHERE ces_score BETWEEN 1 AND 7), 0) AS ces_sum
-    FROM read_csv(${lit(file)}, header = true, delim = ',', quote = '"', escape = '"',
-      columns = {'response_id': 'VARCHAR', 'customer_id': 'VARCHAR', 'submitted_at': 'VARCHAR',
-                 'region': 'VARCHAR', 'channel': 'VARCHAR', 'nps_score': 'INTEGER',
-                 'csat_score': 'INTEGER', 'ces_score': 'INTEGER', 'comment': 'VARCHAR'})
+    FROM ${surveySource}
     GROUP BY region`;
   const rows = (await con.runAndReadAll(sql)).getRowObjects().map((r) => {
     const o = { region: String(r.region) };

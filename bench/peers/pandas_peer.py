@@ -2,6 +2,7 @@
 """pandas peer (Debian's python3-pandas): the survey and orders jobs.
 
     /usr/bin/python3 bench/peers/pandas_peer.py survey|orders FILE [--services]
+    (FILE.jsonl: the survey as JSON Lines)
 """
 import os
 import sys
@@ -13,9 +14,12 @@ import pandas as pd  # noqa: E402
 
 
 def survey(path):
-    df = pd.read_csv(path, usecols=["region", "nps_score", "csat_score", "ces_score"],
-                     dtype={"region": "category", "nps_score": "float64",
-                            "csat_score": "float64", "ces_score": "float64"})
+    cols = ["region", "nps_score", "csat_score", "ces_score"]
+    types = {"region": "category", "nps_score": "float64", "csat_score": "float64", "ces_score": "float64"}
+    if path.endswith(".jsonl"):
+        df = pd.read_json(path, lines=True, dtype=types)[cols]
+    else:
+        df = pd.read_csv(path, usecols=cols, dtype=types)
     nps, csat, ces = df["nps_score"], df["csat_score"], df["ces_score"]
     ces_ok = ces.between(1, 7)
     parts = pd.DataFrame({

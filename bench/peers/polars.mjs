@@ -1,8 +1,8 @@
 // Polars peer (nodejs-polars): the survey and orders jobs as lazy queries, one scan each.
-// node bench/peers/polars.mjs survey|orders FILE [--services]
+// node bench/peers/polars.mjs survey|orders FILE [--services]   (FILE.jsonl: the survey as JSON Lines)
 import { requirePeer, usage, surveyText, ordersText } from "./common.mjs";
 
-const { job, file, services } = usage("polars.mjs");
+const { job, file, services, jsonLines } = usage("polars.mjs");
 const pl = requirePeer("nodejs-polars");
 const S = pl.Utf8, I = pl.Int32;
 
@@ -11,7 +11,8 @@ if (job === "survey") {
                    nps_score: I, csat_score: I, ces_score: I, comment: S };
   const c = (name) => pl.col(name);
   const cnt = (name, lo, hi) => c(name).filter(c(name).gtEq(lo).and(c(name).ltEq(hi))).count();
-  const df = pl.scanCSV(file, { schema })
+  const scan = jsonLines ? pl.scanJson(file, { schema }) : pl.scanCSV(file, { schema });
+  const df = scan
     .groupBy("region")
     .agg(
       cnt("nps_score", 0, 10).cast(pl.Float64).alias("nps_n"),
