@@ -45,7 +45,7 @@ void add_common_options(CLI::App& command, common_options& o, bool inputs_requir
   command.add_option("--names", o.input.names, "Column names for input without a header row (comma-separated)")
       ->delimiter(',')
       ->allow_extra_args(false);
-  command.add_option("--threads", o.threads, "Threads for parsing a large CSV file (default: the number of cores)")
+  command.add_option("--threads", o.threads, "Threads for parsing a large CSV or JSON Lines file (default: the number of cores)")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1024}));
 }
 

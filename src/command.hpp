@@ -34,7 +34,7 @@ struct common_options {
   bool no_header = false;
   std::string delimiter;  // "", ",", ";", "tab", "|", "whitespace"
   input_options input;
-  std::size_t threads = default_threads();  // --threads: for large CSV files (src/scan.hpp)
+  std::size_t threads = default_threads();  // --threads: for large CSV and JSON Lines files (src/scan.hpp)
 };
 
 // Adds the flags every command takes. `inputs_required` is false for

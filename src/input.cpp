@@ -168,6 +168,23 @@ bool needs_serial_read(const std::string& path, const input_options& options, st
   }
 }
 
+std::optional<std::vector<std::string>> json_lines_header(const std::string& path, const input_options& options,
+                                                          std::string_view head) {
+  const bool whole = head.size() <= io::sniff_size;
+  if (io::converted(io::detect_encoding(head.substr(0, std::min(head.size(), io::sniff_size)), whole))) return {};
+  const io::layout_options layouts = layout_options_of(options);
+  if (layouts.forced && *layouts.forced != io::layout::generic) return {};
+  try {
+    auto reader = std::make_unique<io::json_reader>(std::make_unique<io::file_source>(path));
+    if (!reader->json_lines()) return {};
+    std::vector<std::string> header = reader->header();
+    if (io::layout_of(*io::open_layout(std::move(reader), layouts)) != nullptr) return {};
+    return header;
+  } catch (...) {
+    return {};
+  }
+}
+
 std::string columns_clause(const io::table_reader& reader) {
   if (const io::layout_info* info = io::layout_of(reader))
     return "the candidate columns are " + io::describe_candidate_columns(*info);

@@ -11,6 +11,7 @@
 
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -61,6 +62,15 @@ std::unique_ptr<io::table_reader> open_table(const std::string& path, const inpu
 // encoding rule's window) and enough for the header and two rows after it;
 // a prefix that cuts those rows short counts as no layout.
 bool needs_serial_read(const std::string& path, const input_options& options, std::string_view bytes);
+
+// For the parallel JSON Lines scan (src/scan.hpp): the header of the JSON
+// Lines file at `path` (its first object's keys, as open_table's reader
+// makes it), or nothing when open_table must read it: not JSON Lines (an
+// array, a wrapping object, empty), converted from another encoding, read
+// through a layout, or failing on its first object (the serial read says
+// why). `head` is the file's first bytes, as for needs_serial_read.
+std::optional<std::vector<std::string>> json_lines_header(const std::string& path, const input_options& options,
+                                                          std::string_view head);
 
 // The end of a "no … column found" message: `the columns are "a", "b"`, or
 // for a recognised layout `the candidate columns are "Q1" (question text),

@@ -16,8 +16,10 @@
 // the jobs report (skipped rows, --verbose notes) is held per range and
 // released in range order, and only for ranges that read exactly what the
 // serial reader reads there, so standard output and standard error are the
-// same bytes whatever the thread count. Everything else (standard input,
-// JSON, small files, --threads 1) streams serially.
+// same bytes whatever the thread count. A large JSON Lines file is cut at
+// line feeds instead (no record spans one), and read the same way. Everything
+// else (standard input, JSON arrays, small files, --threads 1) streams
+// serially.
 
 #include "command.hpp"
 #include "input.hpp"
@@ -25,6 +27,8 @@
 #include <cxkpi/error.hpp>
 #include <cxkpi/io/csv.hpp>
 #include <cxkpi/io/csv_chunks.hpp>
+#include <cxkpi/io/json.hpp>
+#include <cxkpi/io/line_parts.hpp>
 #include <cxkpi/io/random_access.hpp>
 
 #include <cstddef>
@@ -90,6 +94,53 @@ void merge_from(Job& into, std::type_identity_t<Job>&& part, const std::string& 
   }
 }
 
+// How many parts to read a file in: one a thread, each at least
+// parallel_min_part_bytes.
+inline std::size_t part_count(const common_options& options, const io::random_access_source& file) {
+  const std::uint64_t most = file.size() / parallel_min_part_bytes;
+  if (options.threads <= most) return options.threads;
+  return most > 1 ? static_cast<std::size_t>(most) : 1;
+}
+
+// Reads one JSON Lines file on several threads into `into`: the file cut at
+// line feeds (io/line_parts.hpp), so every part is exact; each part read by
+// a json_reader of its own, with the header of the file's first object and
+// the line number where the part starts. The first error in part order is
+// the one a serial read meets, after the warnings of the parts before it.
+// Returns false, having done nothing, when open_table must read the file.
+template <class Job, class MakeJob>
+bool scan_json_lines_in_parallel(const std::string& path, const common_options& options,
+                                 const io::file_random_access& file, std::string_view head, MakeJob& make_job,
+                                 Job& into) {
+  const std::optional<std::vector<std::string>> header = json_lines_header(path, options.input, head);
+  if (!header) return false;
+  const std::vector<io::line_part> parts = io::split_at_lines(file, part_count(options, file));
+  std::vector<Job> jobs;
+  jobs.reserve(parts.size());
+  for (std::size_t k = 0; k < parts.size(); ++k) jobs.push_back(make_job());
+  std::vector<diagnostics::held> held(parts.size());
+  std::vector<std::exception_ptr> errors(parts.size());
+  auto read_part = [&](std::size_t k) {
+    const diagnostics::hold_scope scope(held[k]);
+    try {
+      auto bytes = std::make_unique<io::range_source>(file, parts[k].start, parts[k].stop);
+      // Part 0 starts the file: its reader makes the header and skips a BOM, as the serial one does.
+      const auto reader = k == 0 ? std::make_unique<io::json_reader>(std::move(bytes))
+                                 : std::make_unique<io::json_reader>(std::move(bytes), *header, parts[k].line);
+      jobs[k].read(*reader);
+    } catch (...) {
+      errors[k] = std::current_exception();
+    }
+  };
+  io::detail::run_on_threads(parts.size(), read_part);
+  for (std::size_t k = 0; k < parts.size(); ++k) {
+    diagnostics::release(std::move(held[k]), k == 0);
+    if (errors[k]) std::rethrow_exception(errors[k]);
+  }
+  for (Job& job : jobs) merge_from(into, std::move(job), path);
+  return true;
+}
+
 // Reads one input on several threads into `into`. Returns false, having
 // done nothing, when the input should be read serially instead.
 template <class Job, class MakeJob>
@@ -105,7 +156,7 @@ bool scan_in_parallel(const std::string& path, const common_options& options, Ma
   // The first MiB decides the format, the encoding and the layout.
   std::string head(std::size_t{1} << 20, '\0');
   head.resize(file->read_at(head.data(), head.size(), 0));
-  if (!reads_as_csv(path, options.input, head)) return false;
+  if (!reads_as_csv(path, options.input, head)) return scan_json_lines_in_parallel(path, options, *file, head, make_job, into);
   if (needs_serial_read(path, options.input, head)) return false;  // converted or a layout (src/input.hpp)
 
   io::csv_options csv;
@@ -119,10 +170,7 @@ bool scan_in_parallel(const std::string& path, const common_options& options, Ma
     return false;  // a bad header: the serial reader reports it
   }
 
-  std::size_t parts = options.threads;
-  const std::uint64_t most = file->size() / parallel_min_part_bytes;
-  if (parts > most) parts = most > 1 ? static_cast<std::size_t>(most) : 1;
-  const std::vector<io::csv_range> ranges = io::split_csv(*file, layout, parts);
+  const std::vector<io::csv_range> ranges = io::split_csv(*file, layout, part_count(options, *file));
 
   std::vector<Job> jobs;
   jobs.reserve(ranges.size());

@@ -1,4 +1,4 @@
-// End-to-end: a large CSV file read on several threads (src/scan.hpp) gives
+// End-to-end: a large CSV or JSON Lines file read on several threads (src/scan.hpp) gives
 // the same bytes on standard output and standard error, and the same exit
 // code, as --threads 1, for results, warnings, --verbose notes and errors.
 // The files are made here, above the parallel threshold (8 MiB), with what
@@ -67,6 +67,43 @@ std::string make_file(const std::string& name, std::size_t bytes, std::uint32_t 
       placed = true;
     }
     text += survey_row(rng, row++, clean, eol);
+  }
+  std::ofstream(path, std::ios::binary) << text;
+  return path;
+}
+
+// The rows of make_file as JSON Lines (about `bytes` bytes, a BOM first):
+// scores as numbers, a bad one as a string or an off-scale number, an empty
+// one as null; comments with escapes (a quote, a line break, \u00e9);
+// blank lines and CRLF endings here and there; `special` as a line at
+// `at_fraction`.
+std::string make_json_lines(const std::string& name, std::size_t bytes, std::uint32_t seed,
+                            const std::string& special = "", double at_fraction = 0) {
+  static const char* const regions[] = {"North", "South", "East", "West", "Central"};
+  static const char* const comments[] = {"", "Fast delivery", "The \\\"easy\\\" checkout", "Two lines:\\nsecond",
+                                         "caf\\u00e9, tr\xC3\xA8s bien"};
+  const std::string path = scratch_dir() + "/" + name;
+  std::mt19937 rng(seed);
+  auto pick = [&](std::uint32_t n) { return rng() % n; };
+  auto score = [&](int low, int high) -> std::string {
+    switch (pick(100)) {
+      case 0: return "null";
+      case 1: return "\"n/a\"";
+      case 2: return std::to_string(high + 1);
+      default: return std::to_string(low + static_cast<int>(pick(static_cast<std::uint32_t>(high - low + 1))));
+    }
+  };
+  std::string text = "\xEF\xBB\xBF";
+  bool placed = special.empty();
+  for (std::uint64_t row = 1; text.size() < bytes; ++row) {
+    if (!placed && static_cast<double>(text.size()) >= at_fraction * static_cast<double>(bytes)) {
+      text += special;
+      placed = true;
+    }
+    text += "{\"response_id\":\"R" + std::to_string(row) + "\",\"region\":\"" + regions[pick(5)] +
+            "\",\"nps_score\":" + score(0, 10) + ",\"csat_score\":" + score(1, 5) + ",\"ces_score\":" + score(1, 7) +
+            ",\"comment\":\"" + comments[pick(5)] + "\"}" + (pick(20) == 0 ? "\r\n" : "\n");
+    if (pick(50) == 0) text += "\n";
   }
   std::ofstream(path, std::ios::binary) << text;
   return path;
@@ -152,4 +189,28 @@ TEST_CASE("CRLF rows, a BOM and a semicolon delimiter", "[cli][parallel]") {
   std::ofstream(semicolons, std::ios::binary) << "\xEF\xBB\xBF" << text;
   const run_result s = same_for_all_thread_counts("survey '" + semicolons + "' --by channel --format json", {2});
   REQUIRE(s.exit_code == 0);
+}
+
+TEST_CASE("JSON Lines on a 12 MB file: the same JSON and warnings with 1, 2, 3 and 7 threads", "[cli][parallel]") {
+  const std::string file = make_json_lines("survey-12mb.jsonl", 12u << 20, 8);
+  const run_result r = same_for_all_thread_counts("survey '" + file + "' --by region --format json");
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("\"segment\": \"region=West\""));
+  CHECK_THAT(r.err, Catch::Contains("skipped row"));
+  CHECK_THAT(r.err, Catch::Contains("more skipped rows not listed"));
+  const run_result v = same_for_all_thread_counts("survey '" + file + "' --format csv -v", {2, 5});
+  CHECK_THAT(v.err, Catch::Contains("nps column"));
+}
+
+TEST_CASE("JSON Lines: a bad line or a strict error ends the run the same way on any thread count", "[cli][parallel]") {
+  // A line that is not an object at 60%: the warnings before it, then its error.
+  const std::string file = make_json_lines("bad-line.jsonl", 10u << 20, 9, "[1, 2]\n", 0.6);
+  const run_result r = same_for_all_thread_counts("survey '" + file + "' --by region --format json", {2, 3});
+  REQUIRE(r.exit_code == 65);
+  CHECK_THAT(r.err, Catch::Contains("expected an object, found an array"));
+  CHECK_THAT(r.err, Catch::Contains("more skipped rows not listed"));
+  // --strict: the first bad score, whichever thread meets it.
+  const run_result s = same_for_all_thread_counts("survey '" + file + "' --format json --strict", {2, 4});
+  REQUIRE(s.exit_code == 65);
+  CHECK(s.out.empty());
 }

@@ -395,6 +395,16 @@ class json_record_builder {
   json_record_builder(std::vector<std::string>& header, int max_depth)
       : header_(&header), max_depth_(max_depth) {}
 
+  /// Takes `header` (made from the first object of the same input by
+  /// another builder) as if this one had learned it: for a reader of a later
+  /// part of a JSON Lines input.
+  void adopt_header() {
+    const std::vector<std::string>& header = *header_;
+    index_.clear();
+    for (std::size_t i = 0; i < header.size(); ++i) index_.emplace(header[i], i);
+    cells_.assign(header.size(), std::string());
+  }
+
   /// Prepares for the next object; `learn_header` for the first one.
   void begin(bool learn_header) {
     learn_ = learn_header;
@@ -684,6 +694,25 @@ class json_reader final : public table_reader {
     }
   }
 
+  /// Reads JSON Lines from `source`, one part of a larger JSON Lines input
+  /// that starts at a line boundary (at line `first_line`), with the header
+  /// a json_reader made from the whole input's first object: so that the
+  /// parts of a large file can be read on several threads (see
+  /// json_lines_parts). Its records, lines and errors are those a reader of
+  /// the whole input gives for these lines.
+  json_reader(std::unique_ptr<byte_source> source, std::vector<std::string> header, std::uint64_t first_line)
+      : source_(std::move(source)),
+        buffer_(block_size),
+        line_(first_line),
+        state_(state::lines),
+        lines_form_(true),
+        header_known_(true),
+        header_(std::move(header)),
+        builder_(header_, max_depth) {
+    if (!source_) throw std::invalid_argument("json_reader: null byte_source");
+    builder_.adopt_header();
+  }
+
   // Not copyable or movable: the record builder points at header_.
   json_reader(const json_reader&) = delete;
   json_reader& operator=(const json_reader&) = delete;
@@ -714,6 +743,10 @@ class json_reader final : public table_reader {
 
   /// The source's name: a path or `<stdin>`.
   const std::string& name() const override { return source_->name(); }
+
+  /// Whether the input is JSON Lines (one object a line), rather than an
+  /// array or an object that wraps one.
+  bool json_lines() const { return lines_form_; }
 
  private:
   enum class state { array_first, array_next, lines, done };
@@ -905,6 +938,7 @@ class json_reader final : public table_reader {
       state_ = state::array_first;
     } else if (c == '{') {
       state_ = wrapper_ahead() ? state::array_first : state::lines;
+      lines_form_ = state_ == state::lines;
     } else {
       fail_expected("an array or an object", c);
     }
@@ -1093,6 +1127,7 @@ class json_reader final : public table_reader {
   std::uint64_t line_start_ = 0;  // offset in the input where that line starts
 
   state state_ = state::done;
+  bool lines_form_ = false;
   bool wrapped_ = false;
   bool pending_ = false;  // the first record, read by the constructor, not yet handed out
   bool header_known_ = false;

@@ -11,6 +11,7 @@
 /// mapping cost, and memory stays at one buffer a thread.
 
 #include <cxkpi/error.hpp>
+#include <cxkpi/io/source.hpp>
 
 #include <cerrno>
 #include <cstddef>
@@ -116,6 +117,29 @@ class file_random_access final : public random_access_source {
   int fd_ = -1;
   std::uint64_t size_ = 0;
   std::string name_;
+};
+
+/// The bytes [start, stop) of a random_access_source as a byte_source, read
+/// front to back: a part of a file for a reader that streams, such as
+/// json_reader on one part of a JSON Lines file. Keeps a reference to the
+/// source, which must outlive it.
+class range_source final : public byte_source {
+ public:
+  range_source(const random_access_source& bytes, std::uint64_t start, std::uint64_t stop)
+      : bytes_(bytes), at_(start), stop_(stop < bytes.size() ? stop : bytes.size()) {}
+  std::size_t read(char* buffer, std::size_t size) override {
+    if (at_ >= stop_) return 0;
+    const std::uint64_t left = stop_ - at_;
+    const std::size_t n = bytes_.read_at(buffer, left < size ? static_cast<std::size_t>(left) : size, at_);
+    at_ += n;
+    return n;
+  }
+  const std::string& name() const override { return bytes_.name(); }
+
+ private:
+  const random_access_source& bytes_;
+  std::uint64_t at_;
+  std::uint64_t stop_;
 };
 
 }  // namespace cxkpi::io
