@@ -3,7 +3,7 @@
 
 Run it through `bash bench/run`, which installs the peers and builds cxkpi first.
 
-For each job (survey, orders) and file size:
+For each job (survey, orders, survey-jsonl) and file size:
   1. generates the file into bench/data/ unless it is there (bench/generate.py);
   2. runs every tool once under /usr/bin/time: its KPIs (reduced to the canonical text of
      bench/peers/canon.py) must agree with cxkpi's, and this run gives the peak RSS;
