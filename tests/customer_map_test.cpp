@@ -59,7 +59,9 @@ TEST_CASE("string_map keeps keys one byte apart distinct, at every length", "[cu
 
 TEST_CASE("string_map iterates in insertion order across growth", "[customer_map]") {
   // 100,000 ids make the slot array grow from 64 to 262,144 slots (load
-  // under 0.7): the order of first insertion must survive every rehash.
+  // under 0.7), each rehash placing the slots from their tags, and the
+  // entries grow 2× up to 65,536 (of 40 bytes: 2.6 MB), then 4× to 262,144:
+  // the order of first insertion must survive every growth.
   string_map<int> map;
   for (int i = 0; i < 100'000; ++i) map["C" + std::to_string(i * 7919 % 100'000)] += 1;
   CHECK(map.size() == 100'000);  // 7919 is prime, so i * 7919 mod 100,000 is a permutation
@@ -70,6 +72,15 @@ TEST_CASE("string_map iterates in insertion order across growth", "[customer_map
     ++position;
   }
   CHECK(in_order);
+  // Each key found again once the slots were re-placed from their tags, and
+  // one never inserted not found.
+  bool found = true;
+  for (int i = 0; i < 100'000; ++i) {
+    const auto it = map.find("C" + std::to_string(i));
+    found = found && it != map.end() && it->first == "C" + std::to_string(i) && it->second == 1;
+  }
+  CHECK(found);
+  CHECK(map.find("C100000") == map.end());
 }
 
 TEST_CASE("for_each_ahead visits every index once, in order", "[customer_map]") {
