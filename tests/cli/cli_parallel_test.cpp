@@ -122,18 +122,23 @@ run_result same_for_all_thread_counts(const std::string& args, const std::vector
   return one;
 }
 
-}  // namespace
-
-TEST_CASE("survey on a 20 MB file: the same JSON and warnings with 1, 2, 3 and 7 threads", "[cli][parallel]") {
-  const std::string file = make_file("survey-20mb.csv", 20u << 20, 1, false);
+// The survey of `file` by region in JSON, then with --verbose in CSV: the
+// same bytes and exit code on every thread count, with warnings (bad scores
+// are everywhere) and the notes of --verbose once, not once per thread.
+void survey_same_for_all_thread_counts(const std::string& file) {
   const run_result r = same_for_all_thread_counts("survey '" + file + "' --by region --format json");
   REQUIRE(r.exit_code == 0);
   CHECK_THAT(r.out, Catch::Contains("\"segment\": \"region=West\""));
   CHECK_THAT(r.err, Catch::Contains("skipped row"));
   CHECK_THAT(r.err, Catch::Contains("more skipped rows not listed"));
-  // The notes of --verbose once, not once per thread; CSV output too.
   const run_result v = same_for_all_thread_counts("survey '" + file + "' --format csv -v", {2, 5});
   CHECK_THAT(v.err, Catch::Contains("nps column"));
+}
+
+}  // namespace
+
+TEST_CASE("survey on a 20 MB file: the same JSON and warnings with 1, 2, 3 and 7 threads", "[cli][parallel]") {
+  survey_same_for_all_thread_counts(make_file("survey-20mb.csv", 20u << 20, 1, false));
 }
 
 TEST_CASE("strict mode: the same first error, whichever thread meets it", "[cli][parallel]") {
@@ -192,14 +197,7 @@ TEST_CASE("CRLF rows, a BOM and a semicolon delimiter", "[cli][parallel]") {
 }
 
 TEST_CASE("JSON Lines on a 12 MB file: the same JSON and warnings with 1, 2, 3 and 7 threads", "[cli][parallel]") {
-  const std::string file = make_json_lines("survey-12mb.jsonl", 12u << 20, 8);
-  const run_result r = same_for_all_thread_counts("survey '" + file + "' --by region --format json");
-  REQUIRE(r.exit_code == 0);
-  CHECK_THAT(r.out, Catch::Contains("\"segment\": \"region=West\""));
-  CHECK_THAT(r.err, Catch::Contains("skipped row"));
-  CHECK_THAT(r.err, Catch::Contains("more skipped rows not listed"));
-  const run_result v = same_for_all_thread_counts("survey '" + file + "' --format csv -v", {2, 5});
-  CHECK_THAT(v.err, Catch::Contains("nps column"));
+  survey_same_for_all_thread_counts(make_json_lines("survey-12mb.jsonl", 12u << 20, 8));
 }
 
 TEST_CASE("JSON Lines: a bad line or a strict error ends the run the same way on any thread count", "[cli][parallel]") {
