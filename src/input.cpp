@@ -75,6 +75,13 @@ void note(const input_options& options, const std::string& message) {
   if (options.verbose) std::fprintf(stderr, "cxkpi: %s\n", message.c_str());
 }
 
+// Whether the file that starts with `head` is converted to UTF-8 on the way
+// in (UTF-16, Windows-1252): then only open_table reads it.
+bool converted_encoding(std::string_view head) {
+  const bool whole = head.size() <= io::sniff_size;
+  return io::converted(io::detect_encoding(head.substr(0, std::min(head.size(), io::sniff_size)), whole));
+}
+
 }  // namespace
 
 void source_log::add(std::string_view layout) {
@@ -154,8 +161,7 @@ std::unique_ptr<io::table_reader> open_table(const std::string& path, const inpu
 }
 
 bool needs_serial_read(const std::string& path, const input_options& options, std::string_view bytes) {
-  const bool whole = bytes.size() <= io::sniff_size;
-  if (io::converted(io::detect_encoding(bytes.substr(0, std::min(bytes.size(), io::sniff_size)), whole))) return true;
+  if (converted_encoding(bytes)) return true;
   const io::layout_options layouts = layout_options_of(options);
   if (layouts.forced) return *layouts.forced != io::layout::generic;
   try {
@@ -170,8 +176,7 @@ bool needs_serial_read(const std::string& path, const input_options& options, st
 
 std::optional<std::vector<std::string>> json_lines_header(const std::string& path, const input_options& options,
                                                           std::string_view head) {
-  const bool whole = head.size() <= io::sniff_size;
-  if (io::converted(io::detect_encoding(head.substr(0, std::min(head.size(), io::sniff_size)), whole))) return {};
+  if (converted_encoding(head)) return {};
   const io::layout_options layouts = layout_options_of(options);
   if (layouts.forced && *layouts.forced != io::layout::generic) return {};
   try {

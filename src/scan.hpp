@@ -132,7 +132,7 @@ bool scan_json_lines_in_parallel(const std::string& path, const common_options& 
       errors[k] = std::current_exception();
     }
   };
-  io::detail::run_on_threads(parts.size(), read_part);
+  cxkpi::detail::run_on_threads(parts.size(), read_part);
   for (std::size_t k = 0; k < parts.size(); ++k) {
     diagnostics::release(std::move(held[k]), k == 0);
     if (errors[k]) std::rethrow_exception(errors[k]);

@@ -25,6 +25,7 @@
 /// genuine only when ranges 0..k-1 chained up to it; otherwise it may be an
 /// artefact of a wrong split, and the serial rest reproduces the true one.
 
+#include <cxkpi/detail/threads.hpp>
 #include <cxkpi/error.hpp>
 #include <cxkpi/io/csv.hpp>
 #include <cxkpi/io/random_access.hpp>
@@ -42,8 +43,6 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
-#include <system_error>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -467,26 +466,6 @@ inline structure_counts count_structure(const char* first, const char* last, con
   return counts;
 }
 
-// Runs task(0 .. n-1), task(0) on the calling thread and the others on
-// threads of their own (inline, after the others, if a thread cannot be
-// started). The tasks must not throw.
-template <class Task>
-void run_on_threads(std::size_t n, Task& task) {
-  std::vector<std::thread> threads;
-  std::vector<std::size_t> inline_tasks;
-  threads.reserve(n);
-  for (std::size_t k = 1; k < n; ++k) {
-    try {
-      threads.emplace_back([&task, k] { task(k); });
-    } catch (const std::system_error&) {
-      inline_tasks.push_back(k);
-    }
-  }
-  if (n != 0) task(0);
-  for (std::thread& t : threads) t.join();
-  for (std::size_t k : inline_tasks) task(k);
-}
-
 }  // namespace detail
 
 /// Cuts the data rows (from layout.data_start) into `parts` row-aligned
@@ -536,7 +515,7 @@ inline std::vector<csv_range> split_csv(const random_access_source& bytes, const
       errors[t] = std::current_exception();
     }
   };
-  if (parts > 1) detail::run_on_threads(parts, count_piece);
+  if (parts > 1) cxkpi::detail::run_on_threads(parts, count_piece);
   for (const std::exception_ptr& e : errors)
     if (e) std::rethrow_exception(e);
 
@@ -624,7 +603,7 @@ std::vector<chunk_outcome> read_csv_chunks(const random_access_source& bytes, co
       out.error = std::current_exception();
     }
   };
-  detail::run_on_threads(ranges.size(), task);
+  cxkpi::detail::run_on_threads(ranges.size(), task);
   return outcomes;
 }
 

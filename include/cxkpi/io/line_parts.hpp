@@ -7,6 +7,7 @@
 /// the parts before it is only the line number where it starts, counted here
 /// on one thread a part.
 
+#include <cxkpi/detail/threads.hpp>
 #include <cxkpi/io/random_access.hpp>
 
 #include <algorithm>
@@ -15,8 +16,6 @@
 #include <cstring>
 #include <exception>
 #include <memory>
-#include <system_error>
-#include <thread>
 #include <vector>
 
 namespace cxkpi::io {
@@ -90,16 +89,7 @@ inline std::vector<line_part> split_at_lines(const random_access_source& bytes, 
       errors[k] = std::current_exception();
     }
   };
-  std::vector<std::thread> threads;
-  for (std::size_t k = 1; k + 1 < parts; ++k) {
-    try {
-      threads.emplace_back(count, k);
-    } catch (const std::system_error&) {
-      count(k);  // no thread to be had: count it here
-    }
-  }
-  if (parts > 1) count(0);
-  for (std::thread& t : threads) t.join();
+  cxkpi::detail::run_on_threads(parts - 1, count);
   for (const std::exception_ptr& e : errors)
     if (e) std::rethrow_exception(e);
   for (std::size_t k = 1; k < parts; ++k) out[k].line = out[k - 1].line + feeds[k - 1];
